@@ -1,0 +1,169 @@
+import type { OperationContext } from './operation.js';
+
+/**
+ * What a mesh plugin manages and which actions it offers.
+ *
+ * @example
+ * ```ts
+ * const descriptor: MeshDescriptor = { mesh: 'istio', displayName: 'Istio',
+ *   operations: ['install', 'uninstall', 'status', 'sample-apps', 'injection'] };
+ * ```
+ */
+export interface MeshDescriptor {
+  /** Mesh id, kebab-case, e.g. `istio`, `linkerd`. */
+  readonly mesh: string;
+  readonly displayName: string;
+  readonly operations: readonly MeshOperationName[];
+}
+
+/**
+ * The actions a mesh plugin may support.
+ *
+ * @example
+ * ```ts
+ * descriptor.operations.includes('injection');
+ * ```
+ */
+export type MeshOperationName = 'install' | 'uninstall' | 'status' | 'sample-apps' | 'injection';
+
+/**
+ * A version of a mesh the plugin can install.
+ *
+ * @example
+ * ```ts
+ * const v: MeshVersionInfo = { version: '1.22.3', default: true };
+ * ```
+ */
+export interface MeshVersionInfo {
+  readonly version: string;
+  /** The version installed when the user names none. */
+  readonly default: boolean;
+}
+
+/**
+ * Identifies the cluster connection (a stored kubeconfig context) an action targets.
+ *
+ * @example
+ * ```ts
+ * const target: ClusterTarget = { contextId: 'b1f8…' };
+ * ```
+ */
+export interface ClusterTarget {
+  readonly contextId: string;
+}
+
+/**
+ * A request to install a mesh.
+ *
+ * @example
+ * ```ts
+ * const request: MeshInstallRequest = { contextId: 'b1f8…', version: '1.22.3', options: {} };
+ * ```
+ */
+export interface MeshInstallRequest extends ClusterTarget {
+  /** The version; the plugin's default when absent. */
+  readonly version?: string;
+  /** Mesh-specific options, described by the plugin's documentation. */
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A progress event of a mesh action.
+ *
+ * @example
+ * ```ts
+ * ctx.emit({ type: 'step', summary: 'Rendering manifests for Istio 1.22.3' });
+ * ```
+ */
+export interface MeshOperationEvent {
+  readonly type: 'step';
+  readonly summary: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Health of one part of a mesh, in the manner of `linkerd check`.
+ *
+ * @example
+ * ```ts
+ * const check: MeshHealthCheck = { component: 'istiod', healthy: true, message: '1/1 replicas available' };
+ * ```
+ */
+export interface MeshHealthCheck {
+  readonly component: string;
+  readonly healthy: boolean;
+  readonly message: string;
+  readonly remediation?: string;
+}
+
+/**
+ * What a mesh's status check found.
+ *
+ * @example
+ * ```ts
+ * const status: MeshStatus = { installed: true, version: '1.22.3', healthy: true, checks: [] };
+ * ```
+ */
+export interface MeshStatus {
+  readonly installed: boolean;
+  readonly version?: string;
+  readonly healthy: boolean;
+  readonly checks: readonly MeshHealthCheck[];
+}
+
+/**
+ * A sample application a mesh plugin can deploy.
+ *
+ * @example
+ * ```ts
+ * const app: SampleAppInfo = { name: 'bookinfo', displayName: 'Bookinfo', description: 'Istio’s sample' };
+ * ```
+ */
+export interface SampleAppInfo {
+  readonly name: string;
+  readonly displayName: string;
+  readonly description: string;
+}
+
+/**
+ * A request that targets one namespace of a cluster.
+ *
+ * @example
+ * ```ts
+ * const request: NamespacedRequest = { contextId: 'b1f8…', namespace: 'default' };
+ * ```
+ */
+export interface NamespacedRequest extends ClusterTarget {
+  readonly namespace: string;
+}
+
+/**
+ * The mesh-lifecycle extension point. Plugins describe *what* to apply; the host's Kubernetes
+ * service applies, orders, waits and keeps the inventory.
+ *
+ * @example
+ * ```ts
+ * @injectable()
+ * export class IstioProvider implements MeshProvider { readonly descriptor = istioDescriptor; ... }
+ * ```
+ */
+export interface MeshProvider {
+  readonly descriptor: MeshDescriptor;
+  listVersions(): Promise<readonly MeshVersionInfo[]>;
+  install(request: MeshInstallRequest, ctx: OperationContext<MeshOperationEvent>): Promise<void>;
+  uninstall(request: ClusterTarget, ctx: OperationContext<MeshOperationEvent>): Promise<void>;
+  status(request: ClusterTarget, ctx: OperationContext<MeshOperationEvent>): Promise<MeshStatus>;
+  sampleApps(): Promise<readonly SampleAppInfo[]>;
+  deploySampleApp(
+    request: NamespacedRequest & { readonly app: string },
+    ctx: OperationContext<MeshOperationEvent>,
+  ): Promise<void>;
+  removeSampleApp(
+    request: NamespacedRequest & { readonly app: string },
+    ctx: OperationContext<MeshOperationEvent>,
+  ): Promise<void>;
+  setInjection(
+    request: NamespacedRequest & { readonly enabled: boolean },
+    ctx: OperationContext<MeshOperationEvent>,
+  ): Promise<void>;
+}

@@ -1,0 +1,2 @@
+export * from './plugin-test-host.js';
+export * from './http-target.js';
