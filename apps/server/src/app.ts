@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NextFunction, Request, Response } from 'express';
+import { AppModule } from './app.module.js';
+import type { ServerConfig } from './config/server-config.js';
+
+/** A running server. */
+export interface RunningServer {
+  readonly app: INestApplication;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Builds and starts the server on the configured address. */
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const app = await NestFactory.create(AppModule.forRoot(config), {
+    logger: process.env['MESHERY_LOG_LEVEL'] === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn', 'log'],
+    bufferLogs: false,
+  });
+  if (config.token) {
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      if (req.path === '/api/health' || req.headers.authorization === `Bearer ${config.token}`) {
+        next();
+        return;
+      }
+      res.status(401).json({
+        code: 'UNAUTHENTICATED',
+        message: 'This server requires a token',
+        remediation: 'Send the header "Authorization: Bearer <MESHERY_TOKEN>".',
+      });
+    });
+  }
+  app.enableShutdownHooks();
+  await app.listen(config.port, config.host);
+  const address = app.getHttpServer().address() as { port: number };
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return { app, url: `http://${host}:${address.port}`, close: () => app.close() };
+}

@@ -1,0 +1,93 @@
+import os from 'node:os';
+import path from 'node:path';
+
+/** The server's settings, read once from the environment at start. */
+export interface ServerConfig {
+  readonly version: string;
+  readonly host: string;
+  readonly port: number;
+  /** Required on every request when the server listens on a non-loopback address. */
+  readonly token?: string;
+  readonly dataDir: string;
+  /** PostgreSQL URL; SQLite in `dataDir` when absent. */
+  readonly databaseUrl?: string;
+  readonly sqlitePath: string;
+  /** Where plugins are discovered, in order. */
+  readonly pluginDirs: readonly string[];
+  readonly nodeModulesDirs: readonly string[];
+  readonly performance: {
+    readonly maxDurationSeconds: number;
+    readonly maxConnections: number;
+    readonly maxRate: number;
+    readonly maxWarmupSeconds: number;
+  };
+  /** The URL clients reach this server at, for links in exported documents. */
+  readonly publicUrl: string;
+}
+
+/** Nest injection token of {@link ServerConfig}. */
+export const SERVER_CONFIG = Symbol('SERVER_CONFIG');
+
+/** The version of this server, which plugins' `engines.meshery` ranges are checked against. */
+export const SERVER_VERSION = '0.1.0';
+
+/** A setting that cannot be used; the message says which and how to fix it. */
+export class ConfigError extends Error {}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name}="${raw}" is not valid: expected a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/**
+ * Reads the configuration from environment variables:
+ * `MESHERY_HOST` (127.0.0.1), `MESHERY_PORT` (9081), `MESHERY_TOKEN`, `MESHERY_DATA_DIR`
+ * (~/.meshery), `MESHERY_DATABASE_URL`, `MESHERY_PLUGINS_DIR` (extra plugin directories,
+ * separated by the platform's path delimiter), `MESHERY_MAX_TEST_DURATION_SECONDS` (3600),
+ * `MESHERY_MAX_CONNECTIONS` (10000), `MESHERY_MAX_RATE` (1000000), `MESHERY_PUBLIC_URL`.
+ */
+export function loadServerConfig(env: NodeJS.ProcessEnv, workspaceRoot: string): ServerConfig {
+  const host = env['MESHERY_HOST'] || '127.0.0.1';
+  const port = integer(env, 'MESHERY_PORT', 9081, 0, 65535);
+  const token = env['MESHERY_TOKEN'] || undefined;
+  const loopback = host === '127.0.0.1' || host === 'localhost' || host === '::1' || host.startsWith('127.');
+  if (!loopback && !token) {
+    throw new ConfigError(
+      `MESHERY_HOST=${host} exposes the server beyond this machine, which needs a token: set MESHERY_TOKEN to a long random secret (clients send it as "Authorization: Bearer <token>")`,
+    );
+  }
+  const dataDir = path.resolve(env['MESHERY_DATA_DIR'] || path.join(os.homedir(), '.meshery'));
+  const databaseUrl = env['MESHERY_DATABASE_URL'] || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(
+      `MESHERY_DATABASE_URL must be a PostgreSQL URL such as postgres://user@127.0.0.1:5432/meshery; unset it to use the embedded SQLite database`,
+    );
+  }
+  const extraPluginDirs = (env['MESHERY_PLUGINS_DIR'] ?? '')
+    .split(path.delimiter)
+    .filter((dir) => dir.length > 0)
+    .map((dir) => path.resolve(dir));
+  return {
+    version: SERVER_VERSION,
+    host,
+    port,
+    ...(token ? { token } : {}),
+    dataDir,
+    ...(databaseUrl ? { databaseUrl } : {}),
+    sqlitePath: path.join(dataDir, 'meshery.db'),
+    pluginDirs: [path.join(workspaceRoot, 'plugins'), ...extraPluginDirs],
+    nodeModulesDirs: [path.join(workspaceRoot, 'node_modules')],
+    performance: {
+      maxDurationSeconds: integer(env, 'MESHERY_MAX_TEST_DURATION_SECONDS', 3600, 1, 7 * 24 * 3600),
+      maxConnections: integer(env, 'MESHERY_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+      maxRate: integer(env, 'MESHERY_MAX_RATE', 1_000_000, 1, 100_000_000),
+      maxWarmupSeconds: integer(env, 'MESHERY_MAX_WARMUP_SECONDS', 600, 0, 3600),
+    },
+    publicUrl: (env['MESHERY_PUBLIC_URL'] || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/$/, ''),
+  };
+}
