@@ -1,6 +1,8 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
+import { GraphQLErrorFilter } from './graphql/graphql-error.filter.js';
 import { ConfigModule } from './config/config.module.js';
 import type { ServerConfig } from './config/server-config.js';
 import { HealthController } from './health/health.controller.js';
@@ -44,6 +46,7 @@ export class AppModule {
         PerformanceModule,
       ],
       controllers: [HealthController],
+      providers: [{ provide: APP_FILTER, useClass: GraphQLErrorFilter }],
     };
   }
 }

@@ -31,9 +31,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       });
     });
   }
-  app.enableShutdownHooks();
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as { port: number };
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  return { app, url: `http://${host}:${address.port}`, close: () => app.close() };
+  const url = `http://${host}:${address.port}`;
+  if (!config.publicUrlFromEnv) config.publicUrl = url;
+  return { app, url, close: () => app.close() };
 }

@@ -13,6 +13,24 @@ process.on('unhandledRejection', (reason) => {
 try {
   const config = loadServerConfig(process.env, workspaceRoot);
   const server = await startServer(config);
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) {
+        console.error(`${signal} again: exiting at once`);
+        process.exit(130);
+      }
+      stopping = true;
+      console.log(`${signal}: stopping (running tests are stored as interrupted)...`);
+      server.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error('Error while stopping:', error);
+          process.exit(1);
+        },
+      );
+    });
+  }
   console.log(`Meshery server ${config.version} listening on ${server.url} (GraphQL and GraphiQL at ${server.url}/graphql)`);
   console.log(`Data directory: ${config.dataDir}; database: ${config.databaseUrl ? 'PostgreSQL' : config.sqlitePath}`);
 } catch (error) {

@@ -35,8 +35,11 @@ async function readPackageJson(dir: string): Promise<Record<string, unknown> | '
   let text: string;
   try {
     text = await readFile(path.join(dir, 'package.json'), 'utf8');
-  } catch {
-    return 'missing';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
+    // It exists but cannot be read (EACCES, EISDIR, ...): report it rather than skip it silently.
+    return new Error(`package.json could not be read: ${(error as Error).message}`);
   }
   try {
     const parsed: unknown = JSON.parse(text);

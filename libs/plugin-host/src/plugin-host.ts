@@ -9,6 +9,7 @@ import {
   type PluginManifest,
   type PluginRuntime,
 } from '@meshery/plugin-api';
+import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { incompatibilityReason } from './compatibility.js';
@@ -69,6 +70,8 @@ interface LoadedPlugin {
  */
 export class PluginHost {
   private readonly recordsById = new Map<string, PluginRecord>();
+  /** Ids taken by packages with a valid manifest, the first one found winning. */
+  private readonly claimedIds = new Map<string, PluginRecord>();
   private readonly records: PluginRecord[] = [];
   private readonly loaded: LoadedPlugin[] = [];
 
@@ -143,14 +146,29 @@ export class PluginHost {
   }
 
   private addRecord(record: PluginRecord): PluginRecord {
-    const existing = this.recordsById.get(record.pluginId);
-    if (existing) {
-      record.status = 'failed';
-      record.reason = `Duplicate plugin id "${record.pluginId}": also provided by ${existing.path}; remove one of them`;
-    } else {
+    if (record.reason === undefined) {
+      // A valid manifest claims its id, unless another valid manifest claimed it first.
+      const owner = this.claimedIds.get(record.pluginId);
+      if (owner) {
+        record.status = 'failed';
+        record.reason = `Duplicate plugin id "${record.pluginId}": also provided by ${owner.path}; remove one of them`;
+      } else {
+        this.claimedIds.set(record.pluginId, record);
+        this.recordsById.set(record.pluginId, record);
+      }
+    } else if (!this.recordsById.has(record.pluginId)) {
+      // Already refused (unreadable package, invalid manifest): findable by its id, but it
+      // keeps its own reason and does not block a valid package with that id.
       this.recordsById.set(record.pluginId, record);
     }
     this.records.push(record);
+    if (record.status === 'failed' && record.reason !== undefined) {
+      // Refused before any code ran (unreadable package, invalid manifest, duplicate id).
+      this.options.sink.log('error', `plugin failed to start: ${record.reason}`, {
+        pluginId: record.pluginId,
+        path: record.path,
+      });
+    }
     return record;
   }
 
@@ -212,6 +230,8 @@ export class PluginHost {
       pluginVersion: record.version ?? '0.0.0',
       dataDir: path.join(this.options.dataDir, manifest.pluginId),
     };
+    // HostInfo promises a directory the plugin may write to: make sure it exists.
+    await mkdir(hostInfo.dataDir, { recursive: true });
     const config = this.options.configFor?.(manifest.pluginId) ?? {};
     const sink = this.options.sink;
     if (record.runtime === 'worker') {

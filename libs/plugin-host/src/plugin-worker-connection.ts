@@ -46,6 +46,8 @@ export class PluginWorkerConnection {
   private starting: Promise<ProviderDescriptors> | undefined;
   private nextRequestId = 1;
   private readonly pending = new Map<number, PendingCall>();
+  /** Every worker thread not yet exited, including one still loading the plugin. */
+  private readonly live = new Set<Worker>();
   private stopped = false;
 
   constructor(
@@ -79,10 +81,10 @@ export class PluginWorkerConnection {
   /** Stops the worker; calls under way fail with `CANCELLED`. */
   async stop(): Promise<void> {
     this.stopped = true;
-    const worker = this.worker;
     this.worker = undefined;
     this.failPending(new PluginError('CANCELLED', `Plugin "${this.init.manifest.pluginId}" was stopped`));
-    if (worker) await worker.terminate();
+    // Every live thread, also one still loading (a restart under way) that `worker` does not hold yet.
+    await Promise.all([...this.live].map((w) => w.terminate()));
   }
 
   private ensureWorker(): Promise<ProviderDescriptors> {
@@ -90,6 +92,7 @@ export class PluginWorkerConnection {
     this.starting = new Promise<ProviderDescriptors>((resolve, reject) => {
       const pluginId = this.init.manifest.pluginId;
       const worker = new Worker(workerEntry(), { workerData: this.init, name: `plugin:${pluginId}` });
+      this.live.add(worker);
       let ready = false;
       const timer = setTimeout(() => {
         reject(new Error(`plugin "${pluginId}" did not finish loading in its worker within ${START_TIMEOUT_MS / 1000} s`));
@@ -100,6 +103,11 @@ export class PluginWorkerConnection {
           case 'ready':
             ready = true;
             clearTimeout(timer);
+            if (this.stopped) {
+              reject(new PluginError('CANCELLED', `Plugin "${pluginId}" was stopped`));
+              void worker.terminate();
+              return;
+            }
             this.worker = worker;
             resolve(message.descriptors);
             return;
@@ -120,6 +128,7 @@ export class PluginWorkerConnection {
         }
       });
       worker.on('exit', (code) => {
+        this.live.delete(worker);
         if (this.worker === worker) this.worker = undefined;
         this.starting = undefined;
         if (!ready) {
@@ -158,6 +167,7 @@ export class PluginWorkerConnection {
     try {
       await this.ensureWorker();
     } catch (error) {
+      if (this.stopped) throw new PluginError('CANCELLED', `Plugin "${this.init.manifest.pluginId}" was stopped`);
       throw new PluginError('INTERNAL', `Plugin "${this.init.manifest.pluginId}" could not be restarted: ${(error as Error).message}`);
     }
     const worker = this.worker;

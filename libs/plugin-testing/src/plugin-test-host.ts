@@ -88,9 +88,11 @@ export async function startPluginTestHost(options: PluginTestHostOptions): Promi
     ...(options.runtime ? { runtimeOverride: options.runtime } : {}),
   });
   const [record] = await host.start();
-  if (!record) throw new Error(`No plugin package found at ${options.pluginDir}`);
-  if (record.status !== 'loaded') {
+  if (!record || record.status !== 'loaded') {
+    // Leave nothing behind when the plugin does not load: no worker, no temporary directory.
     await host.stop();
+    await rm(dataDir, { recursive: true, force: true });
+    if (!record) throw new Error(`No plugin package found at ${options.pluginDir}`);
     throw new Error(`Plugin at ${options.pluginDir} is ${record.status}: ${record.reason}`);
   }
   const logger: PluginLogger = forwardingLogger((level, message, fields) => logs.push({ level, message, fields }));

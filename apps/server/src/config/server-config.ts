@@ -21,8 +21,12 @@ export interface ServerConfig {
     readonly maxRate: number;
     readonly maxWarmupSeconds: number;
   };
-  /** The URL clients reach this server at, for links in exported documents. */
-  readonly publicUrl: string;
+  /**
+   * The URL clients reach this server at, for links in exported documents. Unless
+   * MESHERY_PUBLIC_URL sets it, it is completed with the real port once the server listens.
+   */
+  publicUrl: string;
+  readonly publicUrlFromEnv: boolean;
 }
 
 /** Nest injection token of {@link ServerConfig}. */
@@ -89,5 +93,6 @@ export function loadServerConfig(env: NodeJS.ProcessEnv, workspaceRoot: string):
       maxWarmupSeconds: integer(env, 'MESHERY_MAX_WARMUP_SECONDS', 600, 0, 3600),
     },
     publicUrl: (env['MESHERY_PUBLIC_URL'] || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/$/, ''),
+    publicUrlFromEnv: Boolean(env['MESHERY_PUBLIC_URL']),
   };
 }

@@ -26,7 +26,7 @@ export class LoadGeneratorsService {
     if (name === undefined || name === '') return all[0]!;
     const found = all.find((g) => g.provider.descriptor.name === name);
     if (!found) {
-      throw apiError('INVALID_REQUEST', `No load generator named "${name}"`, {
+      throw apiError('INVALID_REQUEST', `${field}: no load generator named "${name}"`, {
         field,
         probableCause: 'The name is mistyped, or its plugin is not loaded.',
         remediation: `Use one of: ${all.map((g) => g.provider.descriptor.name).join(', ')}.`,
