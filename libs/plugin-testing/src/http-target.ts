@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 
 /** Options of {@link startHttpTarget}. */
 export interface HttpTargetOptions {
@@ -63,4 +63,21 @@ export async function startHttpTarget(options: HttpTargetOptions = {}): Promise<
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * A port on 127.0.0.1 that nothing listens on (opened, then closed), for testing refused
+ * connections.
+ *
+ * @example
+ * ```ts
+ * const url = `http://127.0.0.1:${await closedPort()}/`;
+ * ```
+ */
+export async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

@@ -1,5 +1,6 @@
 import type { LoadTestProgress, LoadTestResult, LoadTestSpec } from '@meshery/plugin-api';
 import {
+  closedPort,
   startHttpTarget,
   startPluginTestHost,
   type HttpTarget,
@@ -7,7 +8,6 @@ import {
 } from '@meshery/plugin-testing';
 import hdr from 'hdr-histogram-js';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -29,14 +29,6 @@ function specFor(url: string, overrides: Partial<LoadTestSpec> = {}): LoadTestSp
   };
 }
 
-/** A port nothing listens on: opened, then closed. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function decodedCount(result: LoadTestResult): number {
   return hdr.decodeFromCompressedBase64(result.histogram.data).totalCount;

@@ -1,5 +1,4 @@
-import { startHttpTarget, type HttpTarget } from '@meshery/plugin-testing';
-import net from 'node:net';
+import { closedPort, startHttpTarget, type HttpTarget } from '@meshery/plugin-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { collect, gql, gqlData, wsClient } from '../support/graphql-client.js';
@@ -32,13 +31,6 @@ interface ProgressEvent {
   };
 }
 
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function waitForFirstSample(url: string, runId: string): Promise<void> {
   const client = wsClient(url);
