@@ -13,6 +13,7 @@ import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { incompatibilityReason } from './compatibility.js';
+import { checkPluginConfig } from './plugin-config.js';
 import { discoverPluginPackages, resolvePluginEntry, type DiscoveredPackage, type PluginSource } from './discovery.js';
 import type { HostLogSink } from './host-logger.js';
 import { forwardingLogger, instantiatePlugin, type PluginProviders } from './instantiate.js';
@@ -51,8 +52,13 @@ export interface PluginHostOptions {
   readonly sink: HostLogSink;
   /** Directory under which each plugin gets `<dataDir>/<pluginId>` for its own files. */
   readonly dataDir: string;
-  /** Configuration per plugin id; plugins with none get `{}`. */
+  /**
+   * Configuration per plugin id; plugins with none get `{}`. It is checked against the
+   * manifest's `configSchema` before the plugin starts.
+   */
   readonly configFor?: (pluginId: string) => Readonly<Record<string, unknown>>;
+  /** Where the configuration comes from, named in error messages (e.g. a file path). */
+  readonly configSource?: string;
   /** Forces every plugin into one runtime (e.g. `in-process` for debugging). */
   readonly runtimeOverride?: PluginRuntime;
 }
@@ -90,13 +96,18 @@ export class PluginHost {
         reason: `Invalid plugin at ${bad.dir}: ${bad.problem}`,
       });
     }
-    const startable: { pkg: DiscoveredPackage; manifest: PluginManifest; record: PluginRecord }[] = [];
+    const startable: {
+      pkg: DiscoveredPackage;
+      manifest: PluginManifest;
+      record: PluginRecord;
+      config: Readonly<Record<string, unknown>>;
+    }[] = [];
     for (const pkg of packages) {
       const checked = this.check(pkg);
       if (checked) startable.push({ pkg, ...checked });
     }
     const outcomes = await Promise.allSettled(
-      startable.map(({ pkg, manifest, record }) => this.startOne(pkg, manifest, record)),
+      startable.map(({ pkg, manifest, record, config }) => this.startOne(pkg, manifest, record, config)),
     );
     outcomes.forEach((outcome, i) => {
       const { record } = startable[i]!;
@@ -172,7 +183,9 @@ export class PluginHost {
     return record;
   }
 
-  private check(pkg: DiscoveredPackage): { manifest: PluginManifest; record: PluginRecord } | undefined {
+  private check(
+    pkg: DiscoveredPackage,
+  ): { manifest: PluginManifest; record: PluginRecord; config: Readonly<Record<string, unknown>> } | undefined {
     const packageName = typeof pkg.packageJson['name'] === 'string' ? pkg.packageJson['name'] : undefined;
     const version = typeof pkg.packageJson['version'] === 'string' ? pkg.packageJson['version'] : undefined;
     const validation = validatePluginManifest(pkg.packageJson['meshery']);
@@ -215,10 +228,24 @@ export class PluginHost {
       this.options.sink.log('warn', `plugin skipped: ${record.reason}`, { pluginId: manifest.pluginId });
       return undefined;
     }
-    return { manifest, record };
+    const config = checkPluginConfig(manifest, this.options.configFor?.(manifest.pluginId) ?? {});
+    if (!config.ok) {
+      record.reason =
+        `Invalid configuration for plugin "${manifest.pluginId}"` +
+        `${this.options.configSource ? ` in ${this.options.configSource}` : ''}: ${config.problems.join('; ')}; ` +
+        `correct it to match the plugin's configSchema and restart`;
+      this.options.sink.log('error', `plugin not started: ${record.reason}`, { pluginId: manifest.pluginId });
+      return undefined;
+    }
+    return { manifest, record, config: config.config };
   }
 
-  private async startOne(pkg: DiscoveredPackage, manifest: PluginManifest, record: PluginRecord): Promise<LoadedPlugin> {
+  private async startOne(
+    pkg: DiscoveredPackage,
+    manifest: PluginManifest,
+    record: PluginRecord,
+    config: Readonly<Record<string, unknown>>,
+  ): Promise<LoadedPlugin> {
     const entryPath = resolvePluginEntry(pkg.dir, pkg.packageJson);
     const hostInfo: HostInfo = {
       hostVersion: this.options.hostVersion,
@@ -232,7 +259,6 @@ export class PluginHost {
     };
     // HostInfo promises a directory the plugin may write to: make sure it exists.
     await mkdir(hostInfo.dataDir, { recursive: true });
-    const config = this.options.configFor?.(manifest.pluginId) ?? {};
     const sink = this.options.sink;
     if (record.runtime === 'worker') {
       const connection = new PluginWorkerConnection({ entryPath, manifest, config, hostInfo }, sink, (reason) => {

@@ -160,7 +160,8 @@ describe('PluginHost.start with every fixture', () => {
     const result = (await generator.run(spec('http://127.0.0.1:1/'), op.ctx)) as FixtureResult;
 
     expect(result.fixture.greeting).toBe('hello from the host');
-    expect(result.fixture.config).toEqual({ greeting: 'hello from the host' });
+    // Checked against the manifest's configSchema, with the schema's defaults filled in.
+    expect(result.fixture.config).toEqual({ greeting: 'hello from the host', loud: false });
     expect(result.fixture.hostInfo).toMatchObject({
       hostVersion: '0.1.0',
       pluginId: 'good-in-process',
@@ -218,6 +219,39 @@ describe('PluginHost: which package wins an id, and reasons for other faults', (
   });
   afterAll(async () => {
     await rm(work, { recursive: true, force: true });
+  });
+
+  it('refuses a plugin whose configuration does not match its configSchema, before running its code', async () => {
+    const markers = await tempDir('config-markers');
+    process.env[MARKER_DIR_ENV] = markers;
+    try {
+      const host = new PluginHost({
+        hostVersion: '0.1.0',
+        sources: [{ kind: 'package', path: fixture('good-in-process') }],
+        sink,
+        dataDir: path.join(work, 'data'),
+        configFor: () => ({ greeting: 42, shout: true }),
+        configSource: '/etc/meshery/plugins.yaml',
+      });
+      hosts.push(host);
+      const [record] = await host.start();
+      expect(record!.status).toBe('failed');
+      expect(record!.reason).toContain('Invalid configuration for plugin "good-in-process" in /etc/meshery/plugins.yaml');
+      expect(record!.reason).toContain('greeting must be string');
+      expect(record!.reason).toContain('must NOT have additional properties ("shout")');
+      expect(host.loadGenerators()).toEqual([]);
+      expect(await importedFixtures(markers)).toEqual([]);
+    } finally {
+      delete process.env[MARKER_DIR_ENV];
+      await rm(markers, { recursive: true, force: true });
+    }
+  });
+
+  it('fails a plugin whose configSchema is not a JSON Schema, saying the author must fix it', async () => {
+    const dir = await tempPlugin('bad-schema', { name: 'bad-schema', meshery: manifest('bad-schema', { configSchema: { type: 'nonsense' } }) }, 'export default {};');
+    const { records } = await start([{ kind: 'package', path: dir }]);
+    expect(records[0]!.status).toBe('failed');
+    expect(records[0]!.reason).toMatch(/configSchema is not a valid JSON Schema.*plugin author must fix it/);
   });
 
   it('lets the first source win a duplicated id', async () => {

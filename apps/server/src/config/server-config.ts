@@ -1,4 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import { parse as parseYaml } from 'yaml';
 import path from 'node:path';
 
 /** The server's settings, read once from the environment at start. */
@@ -15,6 +17,9 @@ export interface ServerConfig {
   /** Where plugins are discovered, in order. */
   readonly pluginDirs: readonly string[];
   readonly nodeModulesDirs: readonly string[];
+  /** Configuration per plugin id, and the file it was read from (if any). */
+  readonly pluginConfig: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  readonly pluginConfigFile?: string;
   readonly performance: {
     readonly maxDurationSeconds: number;
     readonly maxConnections: number;
@@ -53,7 +58,9 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
  * `MESHERY_HOST` (127.0.0.1), `MESHERY_PORT` (9081), `MESHERY_TOKEN`, `MESHERY_DATA_DIR`
  * (~/.meshery), `MESHERY_DATABASE_URL`, `MESHERY_PLUGINS_DIR` (extra plugin directories,
  * separated by the platform's path delimiter), `MESHERY_MAX_TEST_DURATION_SECONDS` (3600),
- * `MESHERY_MAX_CONNECTIONS` (10000), `MESHERY_MAX_RATE` (1000000), `MESHERY_PUBLIC_URL`.
+ * `MESHERY_MAX_CONNECTIONS` (10000), `MESHERY_MAX_RATE` (1000000), `MESHERY_PUBLIC_URL`,
+ * `MESHERY_PLUGIN_CONFIG` (a YAML or JSON file of `<pluginId>: { ... }`; `<dataDir>/plugins.yaml`
+ * when it exists).
  */
 export function loadServerConfig(env: NodeJS.ProcessEnv, workspaceRoot: string): ServerConfig {
   const host = env['MESHERY_HOST'] || '127.0.0.1';
@@ -76,8 +83,15 @@ export function loadServerConfig(env: NodeJS.ProcessEnv, workspaceRoot: string):
     .split(path.delimiter)
     .filter((dir) => dir.length > 0)
     .map((dir) => path.resolve(dir));
+  const pluginConfigFile = env['MESHERY_PLUGIN_CONFIG']
+    ? path.resolve(env['MESHERY_PLUGIN_CONFIG'])
+    : existsSync(path.join(dataDir, 'plugins.yaml'))
+      ? path.join(dataDir, 'plugins.yaml')
+      : undefined;
   return {
     version: SERVER_VERSION,
+    pluginConfig: pluginConfigFile ? readPluginConfig(pluginConfigFile) : {},
+    ...(pluginConfigFile ? { pluginConfigFile } : {}),
     host,
     port,
     ...(token ? { token } : {}),
@@ -95,4 +109,31 @@ export function loadServerConfig(env: NodeJS.ProcessEnv, workspaceRoot: string):
     publicUrl: (env['MESHERY_PUBLIC_URL'] || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/$/, ''),
     publicUrlFromEnv: Boolean(env['MESHERY_PUBLIC_URL']),
   };
+}
+
+/** Reads `<pluginId>: { ...config }` from a YAML or JSON file. */
+function readPluginConfig(file: string): Record<string, Record<string, unknown>> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`plugin configuration file ${file} cannot be read (${(error as Error).message}); fix MESHERY_PLUGIN_CONFIG or create the file`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text, { maxAliasCount: 50 }) ?? {};
+  } catch (error) {
+    throw new ConfigError(`plugin configuration file ${file} is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!isObject(parsed)) {
+    throw new ConfigError(`plugin configuration file ${file} must map plugin ids to objects, e.g. "perf-autocannon: {}"`);
+  }
+  for (const [pluginId, value] of Object.entries(parsed)) {
+    if (!isObject(value)) {
+      throw new ConfigError(`plugin configuration file ${file}: the value of "${pluginId}" must be an object of settings`);
+    }
+  }
+  return parsed as Record<string, Record<string, unknown>>;
 }

@@ -18,6 +18,8 @@ export class PluginsService implements OnModuleInit, OnApplicationShutdown {
         ...config.nodeModulesDirs.map((dir) => ({ kind: 'node-modules' as const, path: dir })),
       ],
       dataDir: path.join(config.dataDir, 'plugins'),
+      configFor: (pluginId) => config.pluginConfig[pluginId] ?? {},
+      ...(config.pluginConfigFile ? { configSource: config.pluginConfigFile } : {}),
       sink: {
         log: (level, message, fields) => {
           const { pluginId, operationId, ...rest } = fields;
