@@ -168,6 +168,38 @@ export interface SerializedHistogram {
 }
 
 /**
+ * How well an open-loop schedule was kept, and what the target did without the correction for
+ * coordinated omission. In open loop `latencyMs` and `histogram` are measured from each
+ * request's *intended* send time, so a stalled target shows in them; these fields add the raw
+ * service time and the generator's own lateness.
+ *
+ * @example
+ * ```ts
+ * if (result.openLoop && result.openLoop.lateSends > 0) {
+ *   console.warn(`${result.openLoop.lateSends} sends were late by up to ${result.openLoop.lateness.maxMs} ms`);
+ * }
+ * ```
+ */
+export interface OpenLoopStats {
+  /** Requests per second the schedule asked for. */
+  readonly targetRate: number;
+  /** Requests per second actually sent over the measured phase. */
+  readonly achievedRate: number;
+  /** Sends scheduled in the measured phase. */
+  readonly scheduledSends: number;
+  /** Sends that left later than their intended time by more than `lateThresholdMs`. */
+  readonly lateSends: number;
+  /** The lateness that counts a send as late (no free connection, or a busy event loop). */
+  readonly lateThresholdMs: number;
+  /** How late sends left, over all sends of the measured phase. */
+  readonly lateness: { readonly meanMs: number; readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number };
+  /** Service time (actual send to response), without the correction; `null` with no response. */
+  readonly serviceTimeMs: LatencySummaryMs | null;
+  /** Histogram of the service time, same encoding as `LoadTestResult.histogram`. */
+  readonly serviceTimeHistogram: SerializedHistogram;
+}
+
+/**
  * The measured outcome of a load test (the warm-up excluded). When the test was cancelled the
  * result holds what was measured until then and `cancelled` is true.
  *
@@ -201,6 +233,8 @@ export interface LoadTestResult {
   readonly bytesWritten: number;
   readonly engine: { readonly name: string; readonly version: string };
   readonly cancelled: boolean;
+  /** Open loop only: the schedule kept and the uncorrected service time. */
+  readonly openLoop?: OpenLoopStats;
 }
 
 /**

@@ -19,8 +19,20 @@ export interface LoadTestSpecFields {
   readonly connections: number;
   readonly durationSeconds: number;
   readonly rate?: number | null;
-  readonly warmupSeconds: number;
+  /** Absent: {@link defaultWarmupSeconds}. */
+  readonly warmupSeconds?: number | null;
   readonly requestTimeoutSeconds: number;
+}
+
+/** Tests this long or longer get a warm-up by default. */
+export const DEFAULT_WARMUP_FROM_SECONDS = 30;
+
+/**
+ * The warm-up a test gets when none is given: 5 s for tests of 30 s or more (connections, JIT
+ * and caches settle before measuring), none for short tests where it would dominate.
+ */
+export function defaultWarmupSeconds(durationSeconds: number): number {
+  return durationSeconds >= DEFAULT_WARMUP_FROM_SECONDS ? 5 : 0;
 }
 
 // RFC 9110 token characters.
@@ -85,7 +97,8 @@ export function checkLoadTestSpec(
   if (fields.rate !== undefined && fields.rate !== null) {
     range('rate', fields.rate, 1, limits.maxRate, false, ' requests per second (omit it to send as fast as possible)');
   }
-  range('warmupSeconds', fields.warmupSeconds, 0, limits.maxWarmupSeconds, false, ' seconds');
+  const warmupSeconds = fields.warmupSeconds ?? defaultWarmupSeconds(fields.durationSeconds);
+  range('warmupSeconds', warmupSeconds, 0, limits.maxWarmupSeconds, false, ' seconds');
   // Latency histograms track up to 60 s; a longer timeout would record slower answers as 60 s.
   range('requestTimeoutSeconds', fields.requestTimeoutSeconds, 0.001, 60, false, ' seconds');
 
@@ -101,7 +114,7 @@ export function checkLoadTestSpec(
       connections: fields.connections,
       durationSeconds: fields.durationSeconds,
       ...(fields.rate !== undefined && fields.rate !== null ? { rate: fields.rate } : {}),
-      warmupSeconds: fields.warmupSeconds,
+      warmupSeconds,
       requestTimeoutSeconds: fields.requestTimeoutSeconds,
     },
   };

@@ -1,9 +1,10 @@
-import type { LoadTestSpec } from '@meshery/plugin-api';
+import type { LatencySummaryMs, LoadTestSpec } from '@meshery/plugin-api';
 import type { PerformanceProfileEntity } from './entities/performance-profile.entity.js';
 import type { PerformanceResultEntity } from './entities/performance-result.entity.js';
 import type {
   CountModel,
   LabelModel,
+  LatencySummaryModel,
   LoadTestSpecModel,
   PerformanceProfileModel,
   PerformanceResultModel,
@@ -69,6 +70,20 @@ export function toProfileModel(profile: PerformanceProfileEntity): PerformancePr
   };
 }
 
+function latencyModel(latency: LatencySummaryMs): LatencySummaryModel {
+  return {
+    minMs: latency.min,
+    meanMs: latency.mean,
+    stddevMs: latency.stddev,
+    p50Ms: latency.p50,
+    p75Ms: latency.p75,
+    p90Ms: latency.p90,
+    p99Ms: latency.p99,
+    p999Ms: latency.p999,
+    maxMs: latency.max,
+  };
+}
+
 export function toResultModel(result: PerformanceResultEntity, publicUrl: string): PerformanceResultModel {
   const hasLatency = result.latencyP50Ms !== null;
   const base = `${publicUrl}/api/performance/results/${encodeURIComponent(result.id)}`;
@@ -107,6 +122,18 @@ export function toResultModel(result: PerformanceResultEntity, publicUrl: string
     bytesRead: result.bytesRead,
     bytesWritten: result.bytesWritten,
     histogram: result.histogram,
+    openLoop: result.openLoop
+      ? {
+          targetRate: result.openLoop.targetRate,
+          achievedRate: result.openLoop.achievedRate,
+          scheduledSends: result.openLoop.scheduledSends,
+          lateSends: result.openLoop.lateSends,
+          lateThresholdMs: result.openLoop.lateThresholdMs,
+          lateness: { ...result.openLoop.lateness },
+          ...(result.openLoop.serviceTimeMs ? { serviceTime: latencyModel(result.openLoop.serviceTimeMs) } : {}),
+          serviceTimeHistogram: result.openLoop.serviceTimeHistogram,
+        }
+      : undefined,
     environment: defined({ ...result.environment }),
     samples: result.samples,
     failure: result.failure ? defined({ ...result.failure }) : undefined,

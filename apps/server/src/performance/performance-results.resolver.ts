@@ -11,6 +11,7 @@ import {
 } from './dto/performance.inputs.js';
 import {
   LoadGeneratorModel,
+  PerformanceComparisonModel,
   PerformanceResultModel,
   PerformanceResultPageModel,
   PerformanceTestProgressModel,
@@ -18,6 +19,7 @@ import {
 } from './models/performance.models.js';
 import { LoadGeneratorsService } from './load-generators.service.js';
 import { toResultModel } from './performance-models.mapper.js';
+import { PerformanceComparisonService } from './performance-comparison.service.js';
 import { PerformanceResultsService } from './performance-results.service.js';
 import { PerformanceRunsService, runTopic, type RunProgressEvent } from './performance-runs.service.js';
 import { SmpImportService } from './smp/smp-import.service.js';
@@ -31,6 +33,7 @@ export class PerformanceResultsResolver {
     private readonly runs: PerformanceRunsService,
     private readonly generators: LoadGeneratorsService,
     private readonly smpImport: SmpImportService,
+    private readonly comparison: PerformanceComparisonService,
     @Inject(PUB_SUB) private readonly pubSub: PubSubEngine,
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
   ) {}
@@ -65,6 +68,14 @@ export class PerformanceResultsResolver {
   @Query(() => PerformanceResultModel)
   async performanceResult(@Args('id', { type: () => ID }) id: string): Promise<PerformanceResultModel> {
     return toResultModel(await this.results.get(id), this.config.publicUrl);
+  }
+
+  @Query(() => PerformanceComparisonModel, {
+    description: 'Results side by side: per-metric values and differences from the first, and warnings (e.g. mixed load models).',
+  })
+  async comparePerformanceResults(@Args('ids', { type: () => [ID] }) ids: string[]): Promise<PerformanceComparisonModel> {
+    const comparison = await this.comparison.compare(ids);
+    return { ...comparison, results: comparison.results.map((r) => toResultModel(r, this.config.publicUrl)) };
   }
 
   @Mutation(() => PerformanceResultModel, {

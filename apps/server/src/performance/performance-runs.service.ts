@@ -330,6 +330,7 @@ function resultColumns(result: LoadTestResult): Partial<PerformanceResultEntity>
     bytesRead: result.bytesRead,
     bytesWritten: result.bytesWritten,
     histogram: result.histogram,
+    openLoop: result.openLoop ?? null,
   };
 }
 

@@ -5,6 +5,7 @@ import { PerformanceProfileEntity } from './entities/performance-profile.entity.
 import { PerformanceResultLabelEntity } from './entities/performance-result-label.entity.js';
 import { PerformanceResultEntity } from './entities/performance-result.entity.js';
 import { LoadGeneratorsService } from './load-generators.service.js';
+import { PerformanceComparisonService } from './performance-comparison.service.js';
 import { PerformanceProfilesResolver } from './performance-profiles.resolver.js';
 import { PerformanceProfilesService } from './performance-profiles.service.js';
 import { PerformanceResultsResolver } from './performance-results.resolver.js';
@@ -26,6 +27,7 @@ import { SmpImportService } from './smp/smp-import.service.js';
     PerformanceRunsService,
     PerformanceResultsService,
     PerformanceResultsResolver,
+    PerformanceComparisonService,
     SmpImportService,
   ],
 })

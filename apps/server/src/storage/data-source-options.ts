@@ -5,12 +5,13 @@ import { PerformanceProfileEntity } from '../performance/entities/performance-pr
 import { PerformanceResultLabelEntity } from '../performance/entities/performance-result-label.entity.js';
 import { PerformanceResultEntity } from '../performance/entities/performance-result.entity.js';
 import { InitialSchema1763770000000 } from './migrations/1763770000000-initial-schema.js';
+import { OpenLoopStats1763780000000 } from './migrations/1763780000000-open-loop-stats.js';
 
 /** Every entity, listed explicitly so the same list works from sources and from dist. */
 export const ENTITIES = [PerformanceProfileEntity, PerformanceResultEntity, PerformanceResultLabelEntity];
 
 /** Every migration, in order. */
-export const MIGRATIONS = [InitialSchema1763770000000];
+export const MIGRATIONS = [InitialSchema1763770000000, OpenLoopStats1763780000000];
 
 /** Where the data lives: a PostgreSQL URL, or an SQLite file. */
 export type DatabaseTarget =

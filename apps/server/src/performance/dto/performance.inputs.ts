@@ -23,7 +23,11 @@ export class LoadTestSpecInput {
   @Field(() => Float, { defaultValue: 30 }) durationSeconds!: number;
   @Field(() => Float, { nullable: true, description: 'Target requests/s (open loop); omit for as fast as possible.' })
   rate?: number | null;
-  @Field(() => Float, { defaultValue: 0 }) warmupSeconds!: number;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Warm-up before measuring, left out of the result. Default: 5 s for tests of 30 s or more, else none.',
+  })
+  warmupSeconds?: number | null;
   @Field(() => Float, { defaultValue: 10 }) requestTimeoutSeconds!: number;
   @Field({ nullable: true, description: 'Name of a load generator (see loadGenerators); the first available when omitted.' })
   loadGenerator?: string;

@@ -2,6 +2,7 @@ import type {
   LoadModel,
   LoadTestProgress,
   LoadTestSpec,
+  OpenLoopStats,
   SerializedHistogram,
   SerializedPluginError,
 } from '@meshery/plugin-api';
@@ -141,6 +142,10 @@ export class PerformanceResultEntity {
 
   @Column({ type: 'simple-json', nullable: true })
   histogram!: SerializedHistogram | null;
+
+  /** Open loop: how well the schedule was kept, and the uncorrected service time. */
+  @Column({ type: 'simple-json', nullable: true })
+  openLoop!: OpenLoopStats | null;
 
   @Column({ type: 'simple-json' })
   environment!: PerformanceEnvironment;

@@ -82,6 +82,30 @@ export class LatencyHistogramModel {
   @Field() data!: string;
 }
 
+@ObjectType('SendLateness', { description: 'How late sends left relative to the open-loop schedule.' })
+export class SendLatenessModel {
+  @Field(() => Float) meanMs!: number;
+  @Field(() => Float) p50Ms!: number;
+  @Field(() => Float) p99Ms!: number;
+  @Field(() => Float) maxMs!: number;
+}
+
+@ObjectType('OpenLoopStats', {
+  description:
+    'Open loop: latency and histogram of the result are measured from each request’s intended send time (corrected for coordinated omission); these are the schedule kept and the uncorrected service time.',
+})
+export class OpenLoopStatsModel {
+  @Field(() => Float, { description: 'Requests per second asked for.' }) targetRate!: number;
+  @Field(() => Float, { description: 'Requests per second actually sent.' }) achievedRate!: number;
+  @Field(() => Float) scheduledSends!: number;
+  @Field(() => Float, { description: 'Sends later than lateThresholdMs.' }) lateSends!: number;
+  @Field(() => Float) lateThresholdMs!: number;
+  @Field(() => SendLatenessModel) lateness!: SendLatenessModel;
+  @Field(() => LatencySummaryModel, { nullable: true, description: 'Actual send to response, not corrected.' })
+  serviceTime?: LatencySummaryModel;
+  @Field(() => LatencyHistogramModel) serviceTimeHistogram!: LatencyHistogramModel;
+}
+
 @ObjectType('PerformanceEnvironment', { description: 'What produced a result.' })
 export class PerformanceEnvironmentModel {
   @Field({ nullable: true }) loadGenerator?: string;
@@ -151,6 +175,7 @@ export class PerformanceResultModel {
   @Field(() => Float, { nullable: true }) bytesRead?: number;
   @Field(() => Float, { nullable: true }) bytesWritten?: number;
   @Field(() => LatencyHistogramModel, { nullable: true }) histogram?: LatencyHistogramModel;
+  @Field(() => OpenLoopStatsModel, { nullable: true, description: 'Open-loop runs only.' }) openLoop?: OpenLoopStatsModel;
   @Field(() => PerformanceEnvironmentModel) environment!: PerformanceEnvironmentModel;
   @Field(() => [ProgressSampleModel]) samples!: ProgressSampleModel[];
   @Field(() => ErrorInfoModel, { nullable: true }) failure?: ErrorInfoModel;
@@ -175,4 +200,24 @@ export class PerformanceTestProgressModel {
   @Field({ description: 'True on the last event of the run.' }) done!: boolean;
   @Field(() => ProgressSampleModel, { nullable: true }) sample?: ProgressSampleModel;
   @Field(() => PerformanceResultModel, { nullable: true }) result?: PerformanceResultModel;
+}
+
+@ObjectType('MetricComparison', { description: 'One metric across the compared results.' })
+export class MetricComparisonModel {
+  @Field({ description: 'e.g. p99Ms, throughputRps' }) metric!: string;
+  @Field(() => [Float], { nullable: 'items', description: 'The value per result, in the order of the results; null when unknown.' })
+  values!: (number | null)[];
+  @Field(() => [Float], {
+    nullable: 'items',
+    description: 'Difference from the first result in percent, per result; null when either value is unknown.',
+  })
+  differencesPercent!: (number | null)[];
+}
+
+@ObjectType('PerformanceComparison', { description: 'Several results side by side; the first is the baseline.' })
+export class PerformanceComparisonModel {
+  @Field(() => [PerformanceResultModel]) results!: PerformanceResultModel[];
+  @Field(() => [MetricComparisonModel]) metrics!: MetricComparisonModel[];
+  @Field(() => [String], { description: 'What makes the comparison misleading, e.g. mixed load models.' })
+  warnings!: string[];
 }
