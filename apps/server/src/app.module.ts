@@ -6,6 +6,8 @@ import { GraphQLErrorFilter } from './graphql/graphql-error.filter.js';
 import { ConfigModule } from './config/config.module.js';
 import type { ServerConfig } from './config/server-config.js';
 import { HealthController } from './health/health.controller.js';
+import { KubernetesModule } from './kubernetes/kubernetes.module.js';
+import { OperationsModule } from './operations/operations.module.js';
 import { PerformanceModule } from './performance/performance.module.js';
 import { PluginsModule } from './plugins/plugins.module.js';
 import { PubSubModule } from './pubsub/pubsub.module.js';
@@ -44,6 +46,8 @@ export class AppModule {
         }),
         PluginsModule,
         PerformanceModule,
+        OperationsModule,
+        KubernetesModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: GraphQLErrorFilter }],

@@ -89,7 +89,11 @@ for (const database of databases) {
       await dataSource.initialize();
       try {
         const applied = await dataSource.query(`SELECT name FROM migrations`);
-        expect(applied.map((m: { name: string }) => m.name)).toEqual(['InitialSchema1763770000000', 'OpenLoopStats1763780000000']);
+        expect(applied.map((m: { name: string }) => m.name)).toEqual([
+          'InitialSchema1763770000000',
+          'OpenLoopStats1763780000000',
+          'KubernetesAndOperations1763790000000',
+        ]);
         const pending = await dataSource.driver.createSchemaBuilder().log();
         expect(pending.upQueries.map((q) => q.query)).toEqual([]);
       } finally {

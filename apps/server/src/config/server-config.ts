@@ -20,6 +20,10 @@ export interface ServerConfig {
   /** Configuration per plugin id, and the file it was read from (if any). */
   readonly pluginConfig: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   readonly pluginConfigFile?: string;
+  /** MESHERY_SECRET_KEY: key of the credentials at rest; `<dataDir>/secret.key` when unset. */
+  readonly secretKey?: string;
+  /** KUBECONFIG as the server was started with. */
+  readonly kubeconfigEnv?: string;
   readonly performance: {
     readonly maxDurationSeconds: number;
     readonly maxConnections: number;
@@ -91,6 +95,8 @@ export function loadServerConfig(env: NodeJS.ProcessEnv, workspaceRoot: string):
   return {
     version: SERVER_VERSION,
     pluginConfig: pluginConfigFile ? readPluginConfig(pluginConfigFile) : {},
+    ...(env['MESHERY_SECRET_KEY'] ? { secretKey: env['MESHERY_SECRET_KEY'] } : {}),
+    ...(env['KUBECONFIG'] ? { kubeconfigEnv: env['KUBECONFIG'] } : {}),
     ...(pluginConfigFile ? { pluginConfigFile } : {}),
     host,
     port,

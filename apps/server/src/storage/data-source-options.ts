@@ -1,17 +1,30 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
+import { ClusterConnectionEntity } from '../kubernetes/entities/cluster-connection.entity.js';
+import { InventoryObjectEntity } from '../kubernetes/entities/inventory-object.entity.js';
+import { OperationEventEntity } from '../operations/entities/operation-event.entity.js';
+import { OperationEntity } from '../operations/entities/operation.entity.js';
 import { PerformanceProfileEntity } from '../performance/entities/performance-profile.entity.js';
 import { PerformanceResultLabelEntity } from '../performance/entities/performance-result-label.entity.js';
 import { PerformanceResultEntity } from '../performance/entities/performance-result.entity.js';
 import { InitialSchema1763770000000 } from './migrations/1763770000000-initial-schema.js';
 import { OpenLoopStats1763780000000 } from './migrations/1763780000000-open-loop-stats.js';
+import { KubernetesAndOperations1763790000000 } from './migrations/1763790000000-kubernetes-and-operations.js';
 
 /** Every entity, listed explicitly so the same list works from sources and from dist. */
-export const ENTITIES = [PerformanceProfileEntity, PerformanceResultEntity, PerformanceResultLabelEntity];
+export const ENTITIES = [
+  PerformanceProfileEntity,
+  PerformanceResultEntity,
+  PerformanceResultLabelEntity,
+  OperationEntity,
+  OperationEventEntity,
+  ClusterConnectionEntity,
+  InventoryObjectEntity,
+];
 
 /** Every migration, in order. */
-export const MIGRATIONS = [InitialSchema1763770000000, OpenLoopStats1763780000000];
+export const MIGRATIONS = [InitialSchema1763770000000, OpenLoopStats1763780000000, KubernetesAndOperations1763790000000];
 
 /** Where the data lives: a PostgreSQL URL, or an SQLite file. */
 export type DatabaseTarget =

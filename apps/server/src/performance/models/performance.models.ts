@@ -1,4 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ErrorInfoModel } from '../../graphql/error-info.model.js';
 
 @ObjectType('Label', { description: 'A key/value label, e.g. mesh=istio.' })
 export class LabelModel {
@@ -130,13 +131,6 @@ export class ProgressSampleModel {
   @Field(() => Float, { nullable: true }) latencyP99Ms?: number | null;
 }
 
-@ObjectType('ErrorInfo', { description: 'Why something failed and what to do.' })
-export class ErrorInfoModel {
-  @Field() code!: string;
-  @Field() message!: string;
-  @Field({ nullable: true }) probableCause?: string;
-  @Field({ nullable: true }) remediation?: string;
-}
 
 export enum PerformanceRunStatusModel {
   RUNNING = 'running',

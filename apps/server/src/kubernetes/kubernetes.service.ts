@@ -1,0 +1,172 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { apiError, invalidInput } from '../graphql/api-error.js';
+import type { OperationEntity } from '../operations/entities/operation.entity.js';
+import { OperationsService, type OperationEventInput } from '../operations/operations.service.js';
+import { ApplyEngine, type EngineEvent } from './apply-engine.js';
+import { ClusterConnectionsService } from './cluster-connections.service.js';
+import { InventoryObjectEntity } from './entities/inventory-object.entity.js';
+import type { KubeApiClient } from './kube-api-client.js';
+import { ManifestError, parseManifest, refOf, type KubeObject, type ObjectRef } from './manifest.js';
+
+export interface ApplyManifestRequest {
+  readonly contextId: string;
+  readonly manifest: string;
+  readonly namespace?: string | null;
+  readonly dryRun?: boolean | null;
+  readonly force?: boolean | null;
+  readonly wait?: boolean | null;
+  readonly timeoutSeconds?: number | null;
+}
+
+const toEvent = (event: EngineEvent): OperationEventInput => ({
+  type: event.type,
+  summary: event.summary,
+  ...(event.object ? { object: { ...event.object } } : {}),
+});
+
+/** Applies and removes manifests on connected clusters as operations, keeping the inventory. */
+@Injectable()
+export class KubernetesService {
+  constructor(
+    private readonly connections: ClusterConnectionsService,
+    private readonly operations: OperationsService,
+    @InjectRepository(InventoryObjectEntity) private readonly inventory: Repository<InventoryObjectEntity>,
+  ) {}
+
+  /** Parses and checks the request, then applies in the background; the operation id is the inventory id. */
+  async applyManifest(request: ApplyManifestRequest): Promise<OperationEntity> {
+    const objects = this.parse(request.manifest);
+    this.checkTimeout(request.timeoutSeconds);
+    const client = await this.connections.client(request.contextId);
+    const dryRun = request.dryRun ?? false;
+    return this.operations.start(
+      { kind: 'apply-manifest', contextId: request.contextId, dryRun, summary: `${dryRun ? 'Dry run: apply' : 'Apply'} ${objects.length} object(s)` },
+      async ({ id, signal, emit }) => {
+        const engine = this.engine(client, emit);
+        let seq = await this.inventory.countBy({ inventoryId: id });
+        const applied = await engine.apply(objects, {
+          inventoryId: id,
+          ...(request.namespace ? { namespace: request.namespace } : {}),
+          dryRun,
+          force: request.force ?? false,
+          wait: request.wait ?? true,
+          ...(request.timeoutSeconds ? { readinessTimeoutMs: request.timeoutSeconds * 1000 } : {}),
+          signal,
+          emit: (event) => emit(toEvent(event)),
+          onApplied: async (object) => {
+            await this.inventory.save(
+              this.inventory.create({
+                inventoryId: id,
+                contextId: request.contextId,
+                apiVersion: object.apiVersion,
+                kind: object.kind,
+                namespace: object.namespace ?? '',
+                name: object.name,
+                seq: seq++,
+                uid: object.uid ?? null,
+                appliedAt: new Date().toISOString(),
+              }),
+            );
+          },
+        });
+        const counts = (['created', 'configured', 'unchanged'] as const).map((r) => `${applied.filter((a) => a.result === r).length} ${r}`);
+        return `${dryRun ? 'Dry run: ' : ''}${counts.join(', ')}`;
+      },
+    );
+  }
+
+  /** Deletes the objects a manifest names (and only those). */
+  async deleteManifest(request: { contextId: string; manifest: string; namespace?: string | null; dryRun?: boolean | null }): Promise<OperationEntity> {
+    const refs = this.parse(request.manifest).map(refOf);
+    const client = await this.connections.client(request.contextId);
+    const dryRun = request.dryRun ?? false;
+    return this.operations.start(
+      { kind: 'delete-manifest', contextId: request.contextId, dryRun, summary: `${dryRun ? 'Dry run: delete' : 'Delete'} ${refs.length} object(s)` },
+      async ({ signal, emit }) => {
+        await this.engine(client, emit).delete(refs, {
+          dryRun,
+          ...(request.namespace ? { namespace: request.namespace } : {}),
+          signal,
+          emit: (event) => emit(toEvent(event)),
+        });
+        return `${dryRun ? 'Dry run: ' : ''}${refs.length} object(s) deleted`;
+      },
+    );
+  }
+
+  /** Deletes exactly what an apply operation recorded in its inventory. */
+  async deleteInventory(request: { contextId: string; inventoryId: string; dryRun?: boolean | null }): Promise<OperationEntity> {
+    const rows = await this.inventory.find({ where: { inventoryId: request.inventoryId }, order: { seq: 'ASC' } });
+    if (rows.length === 0) {
+      throw apiError('NOT_FOUND', `Inventory "${request.inventoryId}" records no objects`, {
+        field: 'inventoryId',
+        probableCause: 'The id is not that of an apply operation, its objects were already removed, or it was a dry run.',
+        remediation: 'Use the id of an apply operation (operations query).',
+      });
+    }
+    if (rows.some((row) => row.contextId !== request.contextId)) {
+      throw invalidInput('inventory removal', [{ field: 'contextId', message: 'the inventory was applied to another cluster connection' }]);
+    }
+    const client = await this.connections.client(request.contextId);
+    const dryRun = request.dryRun ?? false;
+    const refs: ObjectRef[] = rows.map((row) => ({
+      apiVersion: row.apiVersion,
+      kind: row.kind,
+      name: row.name,
+      ...(row.namespace ? { namespace: row.namespace } : {}),
+    }));
+    return this.operations.start(
+      { kind: 'delete-inventory', contextId: request.contextId, dryRun, summary: `${dryRun ? 'Dry run: remove' : 'Remove'} inventory ${request.inventoryId} (${refs.length} object(s))` },
+      async ({ signal, emit }) => {
+        await this.engine(client, emit).delete(refs, {
+          dryRun,
+          signal,
+          emit: (event) => emit(toEvent(event)),
+          onDeleted: async (ref) => {
+            await this.inventory.delete({
+              inventoryId: request.inventoryId,
+              apiVersion: ref.apiVersion,
+              kind: ref.kind,
+              namespace: ref.namespace ?? '',
+              name: ref.name,
+            });
+          },
+        });
+        return `${dryRun ? 'Dry run: ' : ''}${refs.length} object(s) removed`;
+      },
+    );
+  }
+
+  inventoryOf(inventoryId: string): Promise<InventoryObjectEntity[]> {
+    return this.inventory.find({ where: { inventoryId }, order: { seq: 'ASC' } });
+  }
+
+  private engine(client: KubeApiClient, emit: (event: OperationEventInput) => void): ApplyEngine {
+    return new ApplyEngine(
+      client.withRetryListener((notice) =>
+        emit({
+          type: 'retrying',
+          summary: `${notice.method} ${notice.path}: ${notice.cause}; retrying in ${(notice.delayMs / 1000).toFixed(1)} s (attempt ${notice.attempt + 1})`,
+        }),
+      ),
+    );
+  }
+
+  private parse(manifest: string): KubeObject[] {
+    try {
+      return parseManifest(manifest);
+    } catch (error) {
+      if (error instanceof ManifestError) throw invalidInput('manifest', [{ field: 'manifest', message: error.message }]);
+      throw error;
+    }
+  }
+
+  private checkTimeout(timeoutSeconds: number | null | undefined): void {
+    if (timeoutSeconds !== undefined && timeoutSeconds !== null && !(timeoutSeconds > 0 && timeoutSeconds <= 3600)) {
+      throw invalidInput('manifest request', [{ field: 'timeoutSeconds', message: 'expected 1 to 3600 seconds' }]);
+    }
+  }
+}
+
