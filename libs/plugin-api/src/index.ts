@@ -8,3 +8,4 @@ export * from './plugin.js';
 export * from './load-generator.js';
 export * from './mesh-lifecycle.js';
 export * from './conformance.js';
+export * from './kubernetes.js';

@@ -80,11 +80,12 @@ describe('isMesheryPlugin', () => {
 describe('PluginTokens', () => {
   it('are distinct, global-registry symbols, so a plugin bundling its own copy of this package injects the same services', () => {
     const tokens = Object.values(PluginTokens);
-    expect(new Set(tokens).size).toBe(4);
+    expect(new Set(tokens).size).toBe(tokens.length);
     expect(PluginTokens.logger).toBe(Symbol.for('meshery.plugin-api.logger'));
     expect(PluginTokens.config).toBe(Symbol.for('meshery.plugin-api.config'));
     expect(PluginTokens.clock).toBe(Symbol.for('meshery.plugin-api.clock'));
     expect(PluginTokens.hostInfo).toBe(Symbol.for('meshery.plugin-api.host-info'));
+    expect(PluginTokens.kubernetes).toBe(Symbol.for('meshery.plugin-api.kubernetes'));
     expect(Object.isFrozen(PluginTokens)).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import type { KubernetesService } from './kubernetes.js';
 import type { Clock, HostInfo, PluginConfig, PluginLogger } from './services.js';
 
 /**
@@ -43,4 +44,6 @@ export const PluginTokens = Object.freeze({
   clock: serviceToken<Clock>('clock'),
   /** {@link HostInfo}. */
   hostInfo: serviceToken<HostInfo>('host-info'),
+  /** {@link KubernetesService}: the host's apply engine (in-process plugins). */
+  kubernetes: serviceToken<KubernetesService>('kubernetes'),
 });

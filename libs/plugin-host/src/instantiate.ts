@@ -6,6 +6,7 @@ import {
   type Clock,
   type ConformanceSuite,
   type HostInfo,
+  type KubernetesService,
   type LoadGenerator,
   type LogFields,
   type MeshProvider,
@@ -33,6 +34,19 @@ export interface PluginServices {
   readonly config: Readonly<Record<string, unknown>>;
   readonly hostInfo: HostInfo;
   readonly clock?: Clock;
+  /** The host's Kubernetes engine; absent in worker threads. */
+  readonly kubernetes?: KubernetesService;
+}
+
+/** Stands in for the Kubernetes service where it cannot be offered (worker threads). */
+function unavailableKubernetes(pluginId: string): KubernetesService {
+  const fail = async (): Promise<never> => {
+    throw new PluginError('PRECONDITION_FAILED', `The Kubernetes service is not available to plugin "${pluginId}" in a worker thread`, {
+      probableCause: 'The host offers its Kubernetes engine to in-process plugins only.',
+      remediation: 'Set "runtime": "in-process" in the plugin manifest (mesh plugins do little CPU work).',
+    });
+  };
+  return { apply: fail, removeInventory: fail, inventory: fail, get: fail, list: fail };
 }
 
 /** A {@link Clock} on the real system time. */
@@ -139,6 +153,7 @@ export async function instantiatePlugin(
   child.register(PluginTokens.config, { useValue: frozenConfig(services.config) });
   child.register(PluginTokens.clock, { useValue: services.clock ?? systemClock });
   child.register(PluginTokens.hostInfo, { useValue: services.hostInfo });
+  child.register(PluginTokens.kubernetes, { useValue: services.kubernetes ?? unavailableKubernetes(manifest.pluginId) });
 
   const providers: PluginProviders = { loadGenerators: [], meshProviders: [], conformanceSuites: [] };
   const pending: (() => void)[] = [];

@@ -3,6 +3,7 @@ import {
   validatePluginManifest,
   type ConformanceSuite,
   type HostInfo,
+  type KubernetesService,
   type LoadGenerator,
   type MeshProvider,
   type PluginKind,
@@ -59,6 +60,8 @@ export interface PluginHostOptions {
   readonly configFor?: (pluginId: string) => Readonly<Record<string, unknown>>;
   /** Where the configuration comes from, named in error messages (e.g. a file path). */
   readonly configSource?: string;
+  /** Host services offered to in-process plugins. */
+  readonly services?: { readonly kubernetes?: KubernetesService };
   /** Forces every plugin into one runtime (e.g. `in-process` for debugging). */
   readonly runtimeOverride?: PluginRuntime;
 }
@@ -270,7 +273,8 @@ export class PluginHost {
     const logger = forwardingLogger((level, message, fields) =>
       sink.log(level, message, { ...fields, pluginId: manifest.pluginId }),
     );
-    const { providers } = await instantiatePlugin(entryPath, manifest, { logger, config, hostInfo });
+    const kubernetes = this.options.services?.kubernetes;
+    const { providers } = await instantiatePlugin(entryPath, manifest, { logger, config, hostInfo, ...(kubernetes ? { kubernetes } : {}) });
     return { record, providers };
   }
 }

@@ -6,10 +6,11 @@ import { ClusterConnectionEntity } from './entities/cluster-connection.entity.js
 import { InventoryObjectEntity } from './entities/inventory-object.entity.js';
 import { KubernetesResolver } from './kubernetes.resolver.js';
 import { KubernetesService } from './kubernetes.service.js';
+import { PluginKubernetesService } from './plugin-kubernetes.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ClusterConnectionEntity, InventoryObjectEntity]), OperationsModule],
-  providers: [ClusterConnectionsService, KubernetesService, KubernetesResolver],
-  exports: [ClusterConnectionsService, KubernetesService],
+  providers: [ClusterConnectionsService, KubernetesService, KubernetesResolver, PluginKubernetesService],
+  exports: [ClusterConnectionsService, KubernetesService, PluginKubernetesService],
 })
 export class KubernetesModule {}

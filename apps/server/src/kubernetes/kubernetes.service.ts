@@ -4,7 +4,7 @@ import type { Repository } from 'typeorm';
 import { apiError, invalidInput } from '../graphql/api-error.js';
 import type { OperationEntity } from '../operations/entities/operation.entity.js';
 import { OperationsService, type OperationEventInput } from '../operations/operations.service.js';
-import { ApplyEngine, type EngineEvent } from './apply-engine.js';
+import { ApplyEngine, type AppliedObject, type EngineEvent } from './apply-engine.js';
 import { ClusterConnectionsService } from './cluster-connections.service.js';
 import { InventoryObjectEntity } from './entities/inventory-object.entity.js';
 import type { KubeApiClient } from './kube-api-client.js';
@@ -44,37 +44,93 @@ export class KubernetesService {
     return this.operations.start(
       { kind: 'apply-manifest', contextId: request.contextId, dryRun, summary: `${dryRun ? 'Dry run: apply' : 'Apply'} ${objects.length} object(s)` },
       async ({ id, signal, emit }) => {
-        const engine = this.engine(client, emit);
-        let seq = await this.inventory.countBy({ inventoryId: id });
-        const applied = await engine.apply(objects, {
+        const applied = await this.applyObjects(client, objects, {
+          contextId: request.contextId,
           inventoryId: id,
           ...(request.namespace ? { namespace: request.namespace } : {}),
           dryRun,
           force: request.force ?? false,
           wait: request.wait ?? true,
-          ...(request.timeoutSeconds ? { readinessTimeoutMs: request.timeoutSeconds * 1000 } : {}),
+          ...(request.timeoutSeconds ? { timeoutSeconds: request.timeoutSeconds } : {}),
           signal,
-          emit: (event) => emit(toEvent(event)),
-          onApplied: async (object) => {
-            await this.inventory.save(
-              this.inventory.create({
-                inventoryId: id,
-                contextId: request.contextId,
-                apiVersion: object.apiVersion,
-                kind: object.kind,
-                namespace: object.namespace ?? '',
-                name: object.name,
-                seq: seq++,
-                uid: object.uid ?? null,
-                appliedAt: new Date().toISOString(),
-              }),
-            );
-          },
+          emit,
         });
         const counts = (['created', 'configured', 'unchanged'] as const).map((r) => `${applied.filter((a) => a.result === r).length} ${r}`);
         return `${dryRun ? 'Dry run: ' : ''}${counts.join(', ')}`;
       },
     );
+  }
+
+  /** Applies objects into an inventory (recording each as it is applied). */
+  async applyObjects(
+    client: KubeApiClient,
+    objects: readonly KubeObject[],
+    options: {
+      contextId: string;
+      inventoryId: string;
+      namespace?: string;
+      dryRun: boolean;
+      force?: boolean;
+      wait: boolean;
+      timeoutSeconds?: number;
+      signal: AbortSignal;
+      emit: (event: OperationEventInput) => void;
+    },
+  ): Promise<AppliedObject[]> {
+    let seq = await this.inventory.countBy({ inventoryId: options.inventoryId });
+    return this.engine(client, options.emit).apply(objects, {
+      inventoryId: options.inventoryId,
+      ...(options.namespace ? { namespace: options.namespace } : {}),
+      dryRun: options.dryRun,
+      force: options.force ?? false,
+      wait: options.wait,
+      ...(options.timeoutSeconds ? { readinessTimeoutMs: options.timeoutSeconds * 1000 } : {}),
+      signal: options.signal,
+      emit: (event) => options.emit(toEvent(event)),
+      onApplied: async (object) => {
+        const key = {
+          inventoryId: options.inventoryId,
+          apiVersion: object.apiVersion,
+          kind: object.kind,
+          namespace: object.namespace ?? '',
+          name: object.name,
+        };
+        const existing = await this.inventory.findOneBy(key);
+        await this.inventory.save(
+          this.inventory.create({
+            ...key,
+            contextId: options.contextId,
+            seq: existing?.seq ?? seq++,
+            uid: object.uid ?? null,
+            appliedAt: new Date().toISOString(),
+          }),
+        );
+      },
+    });
+  }
+
+  /** Deletes every object of an inventory in reverse order, forgetting each once it is gone. */
+  async removeInventoryObjects(
+    client: KubeApiClient,
+    inventoryId: string,
+    options: { dryRun: boolean; signal: AbortSignal; emit: (event: OperationEventInput) => void },
+  ): Promise<number> {
+    const rows = await this.inventory.find({ where: { inventoryId }, order: { seq: 'ASC' } });
+    const refs: ObjectRef[] = rows.map((row) => ({
+      apiVersion: row.apiVersion,
+      kind: row.kind,
+      name: row.name,
+      ...(row.namespace ? { namespace: row.namespace } : {}),
+    }));
+    await this.engine(client, options.emit).delete(refs, {
+      dryRun: options.dryRun,
+      signal: options.signal,
+      emit: (event) => options.emit(toEvent(event)),
+      onDeleted: async (ref) => {
+        await this.inventory.delete({ inventoryId, apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace ?? '', name: ref.name });
+      },
+    });
+    return refs.length;
   }
 
   /** Deletes the objects a manifest names (and only those). */
@@ -111,30 +167,16 @@ export class KubernetesService {
     }
     const client = await this.connections.client(request.contextId);
     const dryRun = request.dryRun ?? false;
-    const refs: ObjectRef[] = rows.map((row) => ({
-      apiVersion: row.apiVersion,
-      kind: row.kind,
-      name: row.name,
-      ...(row.namespace ? { namespace: row.namespace } : {}),
-    }));
     return this.operations.start(
-      { kind: 'delete-inventory', contextId: request.contextId, dryRun, summary: `${dryRun ? 'Dry run: remove' : 'Remove'} inventory ${request.inventoryId} (${refs.length} object(s))` },
+      {
+        kind: 'delete-inventory',
+        contextId: request.contextId,
+        dryRun,
+        summary: `${dryRun ? 'Dry run: remove' : 'Remove'} inventory ${request.inventoryId} (${rows.length} object(s))`,
+      },
       async ({ signal, emit }) => {
-        await this.engine(client, emit).delete(refs, {
-          dryRun,
-          signal,
-          emit: (event) => emit(toEvent(event)),
-          onDeleted: async (ref) => {
-            await this.inventory.delete({
-              inventoryId: request.inventoryId,
-              apiVersion: ref.apiVersion,
-              kind: ref.kind,
-              namespace: ref.namespace ?? '',
-              name: ref.name,
-            });
-          },
-        });
-        return `${dryRun ? 'Dry run: ' : ''}${refs.length} object(s) removed`;
+        const count = await this.removeInventoryObjects(client, request.inventoryId, { dryRun, signal, emit });
+        return `${dryRun ? 'Dry run: ' : ''}${count} object(s) removed`;
       },
     );
   }
@@ -143,7 +185,7 @@ export class KubernetesService {
     return this.inventory.find({ where: { inventoryId }, order: { seq: 'ASC' } });
   }
 
-  private engine(client: KubeApiClient, emit: (event: OperationEventInput) => void): ApplyEngine {
+  engine(client: KubeApiClient, emit: (event: OperationEventInput) => void): ApplyEngine {
     return new ApplyEngine(
       client.withRetryListener((notice) =>
         emit({
@@ -154,7 +196,7 @@ export class KubernetesService {
     );
   }
 
-  private parse(manifest: string): KubeObject[] {
+  parse(manifest: string): KubeObject[] {
     try {
       return parseManifest(manifest);
     } catch (error) {

@@ -3,6 +3,7 @@ import type { LoadGenerator } from '@meshery/plugin-api';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import path from 'node:path';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
+import { PluginKubernetesService } from '../kubernetes/plugin-kubernetes.service.js';
 
 /** Owns the plugin host: discovers and starts plugins at boot, stops them at shutdown. */
 @Injectable()
@@ -10,7 +11,7 @@ export class PluginsService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Plugins');
   private readonly host: PluginHost;
 
-  constructor(@Inject(SERVER_CONFIG) config: ServerConfig) {
+  constructor(@Inject(SERVER_CONFIG) config: ServerConfig, kubernetes: PluginKubernetesService) {
     this.host = new PluginHost({
       hostVersion: config.version,
       sources: [
@@ -18,6 +19,7 @@ export class PluginsService implements OnModuleInit, OnApplicationShutdown {
         ...config.nodeModulesDirs.map((dir) => ({ kind: 'node-modules' as const, path: dir })),
       ],
       dataDir: path.join(config.dataDir, 'plugins'),
+      services: { kubernetes },
       configFor: (pluginId) => config.pluginConfig[pluginId] ?? {},
       ...(config.pluginConfigFile ? { configSource: config.pluginConfigFile } : {}),
       sink: {
