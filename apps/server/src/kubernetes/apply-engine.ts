@@ -5,8 +5,11 @@ import { KubeApiError, type KubeApiClient } from './kube-api-client.js';
 import { describeRef, refOf, splitApiVersion, type KubeObject, type ObjectRef } from './manifest.js';
 import { describeConditions, readinessOf, WAITED_KINDS } from './readiness.js';
 
-/** The label that ties an applied object to the inventory (the operation) that applied it. */
-export const INVENTORY_LABEL = 'meshery.io/inventory-id';
+/**
+ * The label every applied object carries. It is the same for every apply, so re-applying a
+ * manifest changes nothing; which inventory an object belongs to is recorded by the server.
+ */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 /** The field manager of every server-side apply. */
 export const FIELD_MANAGER = 'meshery';
 
@@ -245,7 +248,7 @@ export class ApplyEngine {
     const object: KubeObject = structuredClone(source);
     if (resource.namespaced) object.metadata.namespace ??= options.namespace ?? 'default';
     else delete object.metadata.namespace;
-    object.metadata.labels = { ...object.metadata.labels, [INVENTORY_LABEL]: options.inventoryId };
+    object.metadata.labels = { ...object.metadata.labels, [MANAGED_BY_LABEL]: 'meshery' };
     return object;
   }
 

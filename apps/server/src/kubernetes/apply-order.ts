@@ -8,7 +8,7 @@ import type { KubeObject } from './manifest.js';
  */
 const RANKS: Readonly<Record<string, number>> = {
   Namespace: 0,
-  CustomResourceDefinition: 0,
+  CustomResourceDefinition: 0.5,
   PriorityClass: 1,
   ResourceQuota: 1,
   LimitRange: 1,

@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 
@@ -94,7 +94,19 @@ export class KubeApiClient {
   static fromKubeConfig(kubeConfig: KubeConfig, options: { retry?: RetryPolicy; onRetry?: (n: RetryNotice) => void } = {}) {
     const cluster = kubeConfig.getCurrentCluster();
     if (!cluster) throw new Error('the kubeconfig has no current cluster');
-    return new KubeApiClient(kubeConfig, cluster.server.replace(/\/$/, ''), options.retry ?? DEFAULT_RETRY, options.onRetry);
+    let config = kubeConfig;
+    if (cluster.server.startsWith('http:') && !cluster.skipTLSVerify) {
+      // A plain-HTTP API address (kubectl proxy, a local test server) has no TLS to verify;
+      // client-node only builds HTTP options for it when told to skip verification.
+      config = new KubeConfig();
+      config.loadFromOptions({
+        clusters: kubeConfig.clusters.map((c) => (c.name === cluster.name ? { ...c, skipTLSVerify: true } : c)),
+        users: kubeConfig.users,
+        contexts: kubeConfig.contexts,
+        currentContext: kubeConfig.getCurrentContext(),
+      });
+    }
+    return new KubeApiClient(config, cluster.server.replace(/\/$/, ''), options.retry ?? DEFAULT_RETRY, options.onRetry);
   }
 
   /** The same client, reporting retries to `onRetry`. */
