@@ -154,7 +154,7 @@ describe('performance tests through the running server', () => {
   });
 
   it('cancels a running test within a second and keeps the partial result', async () => {
-    const started = await gqlData(server.url, RUN, { input: { spec: { url: target.url, durationSeconds: 60, connections: 2 } } });
+    const started = await gqlData(server.url, RUN, { input: { spec: { url: target.url, durationSeconds: 60, warmupSeconds: 0, connections: 2 } } });
     const runId = started.runPerformanceTest.id;
     await waitForFirstSample(server.url, runId);
     const before = Date.now();
@@ -221,7 +221,7 @@ describe('a server stopped during a run', () => {
 
   it.each(['SIGTERM', 'SIGKILL'] as const)('leaves no run "running" after %s: it is interrupted with its samples', async (signal) => {
     let server = await startServerProcess();
-    const started = await gqlData(server.url, RUN, { input: { spec: { url: target.url, durationSeconds: 60, connections: 2 } } });
+    const started = await gqlData(server.url, RUN, { input: { spec: { url: target.url, durationSeconds: 60, warmupSeconds: 0, connections: 2 } } });
     const runId = started.runPerformanceTest.id;
     await waitForFirstSample(server.url, runId);
     await new Promise((r) => setTimeout(r, 1200));
