@@ -22,6 +22,8 @@ export interface ServerConfig {
   readonly pluginConfigFile?: string;
   /** MESHERY_SECRET_KEY: key of the credentials at rest; `<dataDir>/secret.key` when unset. */
   readonly secretKey?: string;
+  /** The web console's production build, served at `/` when it exists. */
+  readonly webDir: string;
   /** KUBECONFIG as the server was started with. */
   readonly kubeconfigEnv?: string;
   readonly performance: {
@@ -97,6 +99,7 @@ export function loadServerConfig(env: NodeJS.ProcessEnv, workspaceRoot: string):
     pluginConfig: pluginConfigFile ? readPluginConfig(pluginConfigFile) : {},
     ...(env['MESHERY_SECRET_KEY'] ? { secretKey: env['MESHERY_SECRET_KEY'] } : {}),
     ...(env['KUBECONFIG'] ? { kubeconfigEnv: env['KUBECONFIG'] } : {}),
+    webDir: path.resolve(env['MESHERY_WEB_DIR'] || path.join(workspaceRoot, 'apps', 'web', 'dist')),
     ...(pluginConfigFile ? { pluginConfigFile } : {}),
     host,
     port,
