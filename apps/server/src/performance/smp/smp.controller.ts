@@ -49,6 +49,6 @@ export class SmpController {
   @Get(':id/smp.yaml')
   async smpYaml(@Param('id') id: string, @Res() res: Response): Promise<void> {
     const document = toSmpDocument(await this.load(id), this.detailsUri(id));
-    res.status(200).type('application/yaml').attachment(`smp-result-${id}.yaml`).send(toYaml(document));
+    res.status(200).type('application/yaml').attachment(`smp-result-${id}.yaml`).send(toYaml(document, { aliasDuplicateObjects: false }));
   }
 }

@@ -1,0 +1,106 @@
+import { Command } from 'commander';
+import { clientOf, readInput } from '../command-context.js';
+import { keyValues, outputFormat, print, table } from '../output.js';
+
+const OUTPUT_HELP = 'output format: table, json or yaml';
+const CONNECTION_FIELDS = 'id name contextName clusterName server defaultNamespace source createdAt';
+
+interface ClusterConnection {
+  id: string;
+  name: string;
+  contextName: string;
+  clusterName: string;
+  server: string;
+  defaultNamespace?: string | null;
+  source: string;
+  createdAt: string;
+}
+
+interface ClusterInfo {
+  contextId: string;
+  reachable: boolean;
+  serverVersion?: string | null;
+  platform?: string | null;
+  nodeCount?: number | null;
+  error?: { code: string; message: string; probableCause?: string | null; remediation?: string | null } | null;
+}
+
+/** `mesheryctl cluster ...`: Kubernetes clusters the server manages (one kubeconfig context each). */
+export function clusterCommand(): Command {
+  const cluster = new Command('cluster').description('Kubernetes clusters the server is connected to');
+  cluster
+    .command('add')
+    .description("connect a cluster: upload a kubeconfig, or use the one the server finds (KUBECONFIG, ~/.kube/config)")
+    .option('--kubeconfig <file>', 'kubeconfig to upload (- for stdin); credentials are stored encrypted and never returned')
+    .option('--context <name>', "context of the kubeconfig (its current context by default)")
+    .option('--name <name>', 'name of the connection (the context name by default)')
+    .option('-o, --output <format>', OUTPUT_HELP, 'table')
+    .action(async (opts: { kubeconfig?: string; context?: string; name?: string; output: string }, command: Command) => {
+      const format = outputFormat(opts.output);
+      const input = {
+        ...(opts.kubeconfig ? { kubeconfig: readInput(opts.kubeconfig) } : {}),
+        ...(opts.context ? { context: opts.context } : {}),
+        ...(opts.name ? { name: opts.name } : {}),
+      };
+      const { addClusterConnection: added } = await clientOf(command).graphql<{ addClusterConnection: ClusterConnection }>(
+        `mutation Add($input: AddClusterConnectionInput!) { addClusterConnection(input: $input) { ${CONNECTION_FIELDS} } }`,
+        { input },
+      );
+      print(format, added, () => `Connected cluster ${added.id} (${added.name}, ${added.server}).`);
+    });
+  cluster
+    .command('list')
+    .description('list connected clusters')
+    .option('-o, --output <format>', OUTPUT_HELP, 'table')
+    .action(async (opts: { output: string }, command: Command) => {
+      const format = outputFormat(opts.output);
+      const { clusterConnections } = await clientOf(command).graphql<{ clusterConnections: ClusterConnection[] }>(
+        `query { clusterConnections { ${CONNECTION_FIELDS} } }`,
+      );
+      print(format, clusterConnections, () =>
+        clusterConnections.length > 0
+          ? table(
+              ['id', 'name', 'context', 'cluster', 'server', 'namespace', 'source', 'created'],
+              clusterConnections.map((c) => [c.id, c.name, c.contextName, c.clusterName, c.server, c.defaultNamespace, c.source, c.createdAt]),
+            )
+          : 'No clusters connected. Add one with "mesheryctl cluster add --kubeconfig FILE".',
+      );
+    });
+  cluster
+    .command('remove')
+    .description('disconnect a cluster (nothing in the cluster is touched)')
+    .argument('<id>', 'connection id')
+    .action(async (id: string, _opts: unknown, command: Command) => {
+      await clientOf(command).graphql(`mutation Remove($id: ID!) { removeClusterConnection(id: $id) }`, { id });
+      process.stdout.write(`Removed cluster connection ${id}.\n`);
+    });
+  cluster
+    .command('info')
+    .description("the cluster's server version and node count, or why it cannot be reached")
+    .argument('<id>', 'connection id')
+    .option('-o, --output <format>', OUTPUT_HELP, 'table')
+    .action(async (id: string, opts: { output: string }, command: Command) => {
+      const format = outputFormat(opts.output);
+      const { clusterInfo: info } = await clientOf(command).graphql<{ clusterInfo: ClusterInfo }>(
+        `query Info($id: ID!) { clusterInfo(contextId: $id) { contextId reachable serverVersion platform nodeCount error { code message probableCause remediation } } }`,
+        { id },
+      );
+      print(format, info, () =>
+        keyValues([
+          ['connection', info.contextId],
+          ['reachable', info.reachable ? 'yes' : 'no'],
+          ['server version', info.serverVersion],
+          ['platform', info.platform],
+          ['nodes', info.nodeCount],
+          ...(info.error
+            ? ([
+                ['error', `${info.error.code}: ${info.error.message}`],
+                ['probable cause', info.error.probableCause],
+                ['remediation', info.error.remediation],
+              ] as [string, string | null | undefined][])
+            : []),
+        ]),
+      );
+    });
+  return cluster;
+}
