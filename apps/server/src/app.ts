@@ -22,7 +22,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   });
   if (config.token) {
     app.use((req: Request, res: Response, next: NextFunction) => {
-      if (req.path === '/api/health' || req.headers.authorization === `Bearer ${config.token}`) {
+      // The console's static files carry no data; the API behind them needs the token.
+      const consoleFile = req.method === 'GET' && !/^\/(api|graphql)(\/|$)/.test(req.path);
+      if (consoleFile || req.path === '/api/health' || req.headers.authorization === `Bearer ${config.token}`) {
         next();
         return;
       }
