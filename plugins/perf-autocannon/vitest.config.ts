@@ -1,3 +1,4 @@
 import { packageTestConfig } from '../../vitest.shared.js';
 
-export default packageTestConfig('perf-autocannon');
+// Load tests measure time: run the files one after the other, never two load tests at once.
+export default packageTestConfig('perf-autocannon', { fileParallelism: false });

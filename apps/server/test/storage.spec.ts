@@ -141,13 +141,19 @@ for (const database of databases) {
       const runId = run.runPerformanceTest.id;
       let stored: any;
       for (let i = 0; i < 60; i++) {
-        stored = (await gqlData(url, `query R($id: ID!) { performanceResult(id: $id) { status requests profileId loadModel labels { key value } spec { method rate } } }`, { id: runId })).performanceResult;
+        stored = (await gqlData(url, `query R($id: ID!) { performanceResult(id: $id) { status requests profileId loadModel labels { key value } spec { method rate } openLoop { targetRate achievedRate scheduledSends lateThresholdMs serviceTime { p50Ms } serviceTimeHistogram { data } } } }`, { id: runId })).performanceResult;
         if (stored.status !== 'RUNNING') break;
         await new Promise((r) => setTimeout(r, 250));
       }
       expect(stored).toMatchObject({ status: 'COMPLETED', profileId: profile.id, loadModel: 'open-loop', spec: { method: 'POST', rate: 50 } });
       expect(stored.labels).toEqual([{ key: 'mesh', value: 'istio' }, { key: 'round', value: '1' }]);
       expect(stored.requests).toBeGreaterThan(20);
+      // Open loop: the schedule kept and the uncorrected service time are stored with the result.
+      expect(stored.openLoop.targetRate).toBe(50);
+      expect(stored.openLoop.achievedRate).toBeGreaterThan(40);
+      expect(stored.openLoop.scheduledSends).toBeGreaterThanOrEqual(45);
+      expect(stored.openLoop.serviceTime.p50Ms).toBeGreaterThan(0);
+      expect(stored.openLoop.serviceTimeHistogram.data.length).toBeGreaterThan(10);
       expect(target.requests.lastBody).toBe('{"item":1}');
       expect(target.requests.lastHeaders?.['x-test']).toBe('yes');
       expect(target.requests.lastHeaders?.['content-type']).toBe('application/json');

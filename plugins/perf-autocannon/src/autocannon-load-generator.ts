@@ -59,10 +59,10 @@ export class AutocannonLoadGenerator implements LoadGenerator {
   async run(spec: LoadTestSpec, ctx: OperationContext<LoadTestProgress>): Promise<LoadTestResult> {
     const request = buildRequestOptions(spec);
     const plan = planLoadModel(spec);
-    if (plan.overallRate !== undefined && plan.overallRate > MAX_RATE) {
-      throw new PluginError('INVALID_REQUEST', `A rate of ${spec.rate} requests per second is above autocannon's limit`, {
+    if (plan.rate !== undefined && plan.rate > MAX_RATE) {
+      throw new PluginError('INVALID_REQUEST', `A rate of ${spec.rate} requests per second is above this generator's limit`, {
         field: 'spec.rate',
-        probableCause: `This generator sends at most ${MAX_RATE} requests per second.`,
+        probableCause: `This generator schedules at most ${MAX_RATE} requests per second.`,
         remediation: `Set a rate of at most ${MAX_RATE}.`,
       });
     }
@@ -78,7 +78,7 @@ export class AutocannonLoadGenerator implements LoadGenerator {
       method: request.method,
       loadModel: plan.loadModel,
       connections: plan.connections,
-      ...(plan.overallRate !== undefined ? { rate: plan.overallRate } : {}),
+      ...(plan.rate !== undefined ? { rate: plan.rate } : {}),
       warmupSeconds: spec.warmupSeconds,
       durationSeconds: spec.durationSeconds,
     });

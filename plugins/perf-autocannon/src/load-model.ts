@@ -1,16 +1,15 @@
 import { PluginError, type LoadModel, type LoadTestSpec } from '@meshery/plugin-api';
 
 /**
- * How a spec's load model maps onto autocannon. This is the one place that decides how the
- * request rate is produced, so a proper open-loop scheduler can replace autocannon's
- * `overallRate` here without touching the measurement code.
+ * How a spec's load is offered. This plugin drives autocannon's per-connection clients itself
+ * (see `autocannon-connection.ts`), so neither model needs autocannon's own rate limiting.
  */
 export interface LoadModelPlan {
   readonly loadModel: LoadModel;
-  /** Connections autocannon opens. */
+  /** Keep-alive connections opened. */
   readonly connections: number;
-  /** autocannon's `overallRate` (requests per second over all connections), open loop only. */
-  readonly overallRate?: number;
+  /** Open loop: the target rate, requests per second over all connections. */
+  readonly rate?: number;
   /** Adjustments made to the spec, to log. */
   readonly notes: readonly string[];
 }
@@ -19,30 +18,21 @@ export interface LoadModelPlan {
  * Closed loop (`spec.rate` absent): `connections` connections, each sending its next request as
  * soon as the previous answer arrives.
  *
- * Open loop (`spec.rate` set): autocannon's `overallRate`, which splits the rate over the
- * connections as whole requests per second per connection; each connection sends its share of a
- * second back to back, then waits for the next second. autocannon cannot use more connections
- * than requests per second, so `connections` is lowered to the rate when it is larger, and the
- * rate is rounded to a whole number.
+ * Open loop (`spec.rate` set): one schedule of sends evenly spaced at `1 / rate` seconds, each
+ * dispatched at its time to a free connection, latency measured from the intended send time
+ * (see `open-loop-schedule.ts`). Any positive rate is accepted, fractions included; the number
+ * of connections is kept as given (it bounds how many requests can be in flight at once).
  */
 export function planLoadModel(spec: LoadTestSpec): LoadModelPlan {
   if (spec.rate === undefined) {
     return { loadModel: 'closed-loop', connections: spec.connections, notes: [] };
   }
-  if (!Number.isFinite(spec.rate) || spec.rate < 1) {
-    throw new PluginError('INVALID_REQUEST', `A rate of ${spec.rate} requests per second cannot be run by autocannon`, {
+  if (!Number.isFinite(spec.rate) || spec.rate <= 0) {
+    throw new PluginError('INVALID_REQUEST', `A rate of ${spec.rate} requests per second cannot be scheduled`, {
       field: 'spec.rate',
-      probableCause: 'autocannon schedules whole requests per second per connection, so its lowest rate is 1 request per second.',
-      remediation: 'Set a rate of 1 request per second or more, or omit it for a closed-loop test.',
+      probableCause: 'An open-loop rate must be a number of requests per second greater than 0.',
+      remediation: 'Set a rate greater than 0, or omit it for a closed-loop test.',
     });
   }
-  const notes: string[] = [];
-  const overallRate = Math.round(spec.rate);
-  if (overallRate !== spec.rate) notes.push(`rate ${spec.rate} rounded to ${overallRate} requests per second`);
-  let connections = spec.connections;
-  if (overallRate < connections) {
-    connections = overallRate;
-    notes.push(`connections lowered from ${spec.connections} to ${connections}, the rate, as autocannon needs at least 1 request per second per connection`);
-  }
-  return { loadModel: 'open-loop', connections, overallRate, notes };
+  return { loadModel: 'open-loop', connections: spec.connections, rate: spec.rate, notes: [] };
 }

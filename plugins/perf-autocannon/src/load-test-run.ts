@@ -4,11 +4,13 @@ import {
   type LoadTestProgress,
   type LoadTestResult,
   type LoadTestSpec,
+  type OpenLoopStats,
   type OperationContext,
 } from '@meshery/plugin-api';
-import autocannon from 'autocannon';
-import { instrumentClient, markAnswered, type AutocannonClient, type InstrumentedClient } from './autocannon-client.js';
+import { performance } from 'node:perf_hooks';
+import { AutocannonChangedError, Connection, type ConnectionDriver } from './autocannon-connection.js';
 import type { LoadModelPlan } from './load-model.js';
+import { OpenLoopSchedule } from './open-loop-schedule.js';
 import { PhaseStats } from './phase-stats.js';
 import type { RequestOptions } from './request-options.js';
 
@@ -16,12 +18,15 @@ import type { RequestOptions } from './request-options.js';
 const PROGRESS_INTERVAL_MS = 1000;
 /** A phase-closing sample is skipped when the last one is more recent than this. */
 const MIN_CLOSING_SAMPLE_GAP_NS = 100_000_000n;
-/** autocannon's sample interval; it also bounds how long autocannon takes to tidy up after a stop. */
-const AUTOCANNON_SAMPLE_INTERVAL_MS = 100;
-/** autocannon's own duration is set past ours so that this plugin always decides the end. */
-const AUTOCANNON_DURATION_MARGIN_SECONDS = 5;
-/** Longest wait for autocannon to report it has stopped before the result is returned anyway. */
-const AUTOCANNON_TEARDOWN_TIMEOUT_MS = 1000;
+/**
+ * Open loop: a send leaving more than this after its intended time counts as late. Node.js
+ * timers fire on whole milliseconds, so sends routinely leave up to about 1 ms late (that time
+ * is in the corrected latency, as with wrk2); past 2 ms the generator had no free connection or
+ * its event loop was busy.
+ */
+export const LATE_THRESHOLD_MS = 2;
+/** Open loop: a warning is logged when more than this share of the sends was late. */
+const LATE_WARNING_SHARE = 0.01;
 
 /** What a run needs besides the spec. */
 export interface LoadTestRunInput {
@@ -39,33 +44,55 @@ const round = (value: number, digits: number): number => {
 };
 
 /**
- * One load test: a single autocannon instance runs the warm-up and the measured phase back to
- * back on the same connections; each response is attributed to the phase during which it
- * arrived. This class decides when phases start and end (autocannon's own duration is only a
- * safety net) and stops autocannon's connections itself, so a cancel stops the load at once.
+ * One load test on `connections` keep-alive connections (autocannon clients this class drives,
+ * see {@link Connection}), warm-up and measured phase back to back on the same connections.
+ *
+ * - Closed loop: a connection sends its next request as soon as it is free; a response counts
+ *   in the phase during which it arrived; latency runs from the actual send.
+ * - Open loop: one {@link OpenLoopSchedule}. When a send is due it goes to a free connection
+ *   (oldest free first); when none is free it waits for the first one to free up, and still
+ *   counts from its intended time. A request belongs to the phase of its intended time. At the
+ *   end of the measured phase the schedule stops and the run waits for the measured requests
+ *   still outstanding (at most `requestTimeoutSeconds`), so the requests a stall delays past
+ *   the end are measured too.
+ *
+ * This class decides when phases start and end, and closes the connections itself, so a cancel
+ * stops the load at once.
  */
-export class LoadTestRun {
+export class LoadTestRun implements ConnectionDriver {
   private readonly warmup: PhaseStats | undefined;
-  private readonly measure = new PhaseStats('measure');
-  /** The phase responses and errors are counted in; undefined once the test has ended. */
+  private readonly measure: PhaseStats;
+  /** The phase progress reports (and closed-loop responses count in); undefined once ended. */
   private current: PhaseStats | undefined;
-  private readonly clients: { readonly client: AutocannonClient; readonly instrumented: InstrumentedClient }[] = [];
-  private instance: autocannon.Instance | undefined;
+  private readonly connections: Connection[] = [];
+  /** Open loop: the schedule, created when the test starts; undefined in closed loop. */
+  private schedule: OpenLoopSchedule | undefined;
+  /** Open loop: free connections, oldest first (a ring of `connections` slots). */
+  private readonly freeRing: (Connection | undefined)[];
+  private freeHead = 0;
+  private freeCount = 0;
+  private pumpTimer: NodeJS.Timeout | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private progressTimer: NodeJS.Timeout | undefined;
   private testStartedNs = 0n;
   private lastSampleNs = 0n;
   private lastSampleResponses = 0;
+  /** Open loop: the measured phase's schedule has ended; waiting for its outstanding requests. */
+  private draining = false;
+  /** No request is sent any more. */
+  private stopped = false;
   private finished = false;
-  /** Idle connections autocannon's timeout closed and reopened (not request timeouts). */
-  private idleReconnects = 0;
-  private autocannonStopped!: Promise<void>;
   private resolve!: (result: LoadTestResult) => void;
   private reject!: (error: PluginError) => void;
   private readonly onAbort = (): void => this.finish(true);
 
   constructor(private readonly input: LoadTestRunInput) {
-    this.warmup = input.spec.warmupSeconds > 0 ? new PhaseStats('warmup') : undefined;
+    const { spec, plan } = input;
+    const openLoop = plan.rate !== undefined;
+    const lateUs = LATE_THRESHOLD_MS * 1000;
+    this.warmup = spec.warmupSeconds > 0 ? new PhaseStats('warmup', openLoop, lateUs) : undefined;
+    this.measure = new PhaseStats('measure', openLoop, lateUs);
+    this.freeRing = openLoop ? new Array<Connection | undefined>(plan.connections) : [];
   }
 
   /** Runs the test; resolves with the result (partial and `cancelled` when aborted). */
@@ -81,107 +108,134 @@ export class LoadTestRun {
       first.start(nowNs, clock.now());
       this.current = first;
 
-      // Timers are armed before autocannon starts so that, with the open-loop rate, a phase
-      // boundary never falls after the per-second burst it coincides with.
       if (this.warmup) this.timers.push(setTimeout(() => this.beginMeasure(), spec.warmupSeconds * 1000));
-      this.timers.push(setTimeout(() => this.finish(false), (spec.warmupSeconds + spec.durationSeconds) * 1000));
+      this.timers.push(setTimeout(() => this.endMeasure(), (spec.warmupSeconds + spec.durationSeconds) * 1000));
       this.progressTimer = setInterval(() => this.emitProgress(false), PROGRESS_INTERVAL_MS);
-
-      let setupError: unknown;
-      let settled!: () => void;
-      this.autocannonStopped = new Promise<void>((done) => (settled = done));
-      try {
-        this.instance = autocannon(
-          {
-            url: request.url,
-            method: request.method,
-            headers: request.headers,
-            ...(request.body !== undefined ? { body: request.body } : {}),
-            connections: plan.connections,
-            ...(plan.overallRate !== undefined ? { overallRate: plan.overallRate } : {}),
-            duration: spec.warmupSeconds + spec.durationSeconds + AUTOCANNON_DURATION_MARGIN_SECONDS,
-            // autocannon refuses a timeout under 1 s; the exact one is set on each connection.
-            timeout: Math.max(1, request.timeoutMs / 1000),
-            sampleInt: AUTOCANNON_SAMPLE_INTERVAL_MS,
-            skipAggregateResult: true,
-            setupClient: (client) => this.setupClient(client as unknown as AutocannonClient),
-          },
-          (error: unknown) => {
-            if (this.instance === undefined && !this.finished) setupError = error ?? setupError;
-            else if (error) ctx.logger.warn('autocannon stopped with an error', { error: String(error) });
-            settled();
-            // autocannon ended on its own (every connection done): end the test now.
-            if (!this.finished && this.instance !== undefined) this.finish(false);
-          },
-        );
-      } catch (error) {
-        setupError = error;
+      if (plan.rate !== undefined) {
+        this.schedule = new OpenLoopSchedule(performance.now(), plan.rate, spec.warmupSeconds, spec.durationSeconds);
       }
-      if (setupError !== undefined) {
+
+      try {
+        for (let i = 0; i < plan.connections && !this.stopped; i++) {
+          this.connections.push(new Connection({ request }, this));
+        }
+      } catch (error) {
         this.finished = true;
+        this.stopped = true;
         this.current = undefined;
         this.teardown();
-        settled();
-        const message = setupError instanceof Error ? setupError.message : String(setupError);
+        const message = error instanceof Error ? error.message : String(error);
         reject(
-          new PluginError('INVALID_REQUEST', `autocannon cannot run this test: ${message}`, {
-            probableCause: 'autocannon rejected the request or load options.',
-            remediation: 'Check the URL, method, headers and body of the test.',
-          }),
+          error instanceof AutocannonChangedError
+            ? new PluginError('INTERNAL', message, {
+                probableCause: 'The installed autocannon differs from the exact version this plugin was written for.',
+                remediation: 'Reinstall the plugin with its pinned dependencies.',
+              })
+            : new PluginError('INVALID_REQUEST', `autocannon cannot run this test: ${message}`, {
+                probableCause: 'autocannon rejected the request or load options.',
+                remediation: 'Check the URL, method, headers and body of the test.',
+              }),
         );
         return;
       }
-      this.instance!.on('response', this.onResponse);
       ctx.signal.addEventListener('abort', this.onAbort, { once: true });
       if (ctx.signal.aborted) this.finish(true);
     });
   }
 
-  /** The per-response path: one histogram record and a few counters. */
-  private readonly onResponse = (
-    client: autocannon.Client,
-    statusCode: number,
-    resBytes: number,
-    responseTimeMs: number,
-  ): void => {
-    markAnswered(client as unknown as AutocannonClient);
-    const phase = this.current;
-    if (phase !== undefined) phase.recordResponse(statusCode, resBytes, responseTimeMs);
+  // ---- ConnectionDriver: the per-request paths ------------------------------------------
+
+  onFree(connection: Connection): void {
+    if (this.stopped) return;
+    const schedule = this.schedule;
+    const now = performance.now();
+    if (schedule === undefined) {
+      // Closed loop: the next request leaves at once.
+      const phase = this.current!;
+      phase.bytesWritten += connection.requestBytes;
+      connection.send(now, now);
+      return;
+    }
+    if (connection.idle) return;
+    if (schedule.next < schedule.dueCount(now)) {
+      this.sendScheduled(connection, now);
+    } else {
+      connection.idle = true;
+      this.freeRing[(this.freeHead + this.freeCount) % this.freeRing.length] = connection;
+      this.freeCount++;
+    }
+    if (this.pumpTimer === undefined) this.armPump(now);
+  }
+
+  onResponse(connection: Connection, statusCode: number, bytes: number, nowMs: number): void {
+    if (this.schedule === undefined) {
+      this.current?.recordResponse(statusCode, bytes, nowMs - connection.sentMs);
+      return;
+    }
+    const phase = connection.owner as PhaseStats;
+    phase.recordScheduledResponse(statusCode, bytes, nowMs - connection.intendedMs, nowMs - connection.sentMs);
+    if (this.draining && phase === this.measure && phase.completed >= this.schedule.measuredSends) this.finish(false);
+  }
+
+  onError(connection: Connection, type: string, isTimeout: boolean, neverSent: boolean): void {
+    const phase = this.schedule === undefined ? this.current : (connection.owner as PhaseStats);
+    if (phase === undefined || this.finished) return;
+    phase.recordError(type, isTimeout);
+    if (neverSent) phase.bytesWritten -= connection.requestBytes;
+    if (this.draining && phase === this.measure && phase.completed >= this.schedule!.measuredSends) this.finish(false);
+  }
+
+  // ---- Open loop: the schedule --------------------------------------------------------------
+
+  /** Sends the next scheduled request on `connection`, at `nowMs`. */
+  private sendScheduled(connection: Connection, nowMs: number): void {
+    const schedule = this.schedule!;
+    const index = schedule.next++;
+    const intended = schedule.intendedMs(index);
+    const phase = index < schedule.measureFrom ? this.warmup! : this.measure;
+    connection.owner = phase;
+    phase.recordSend(nowMs - intended, nowMs, connection.requestBytes);
+    connection.send(intended, nowMs);
+  }
+
+  /** Wakes up for the next send (or at once when sends are overdue and a connection is free). */
+  private armPump(nowMs: number): void {
+    const schedule = this.schedule!;
+    if (this.stopped || schedule.next >= schedule.end) return;
+    const wait = schedule.intendedMs(schedule.next) - nowMs;
+    this.pumpTimer = setTimeout(this.pump, wait > 1 ? Math.floor(wait) : 1);
+  }
+
+  /**
+   * Dispatches every due send to free connections, oldest free first. Sends still due when no
+   * connection is free wait for {@link onFree}, which takes the oldest of them.
+   */
+  private readonly pump = (): void => {
+    this.pumpTimer = undefined;
+    if (this.stopped) return;
+    const schedule = this.schedule!;
+    const now = performance.now();
+    const due = schedule.dueCount(now);
+    const ring = this.freeRing;
+    while (schedule.next < due && this.freeCount > 0) {
+      const connection = ring[this.freeHead]!;
+      ring[this.freeHead] = undefined;
+      this.freeHead = (this.freeHead + 1) % ring.length;
+      this.freeCount--;
+      connection.idle = false;
+      this.sendScheduled(connection, now);
+    }
+    if (schedule.next >= due) this.armPump(now);
+    // Otherwise every connection is busy: the next one to free up takes the oldest due send and
+    // re-arms this timer.
   };
 
-  private setupClient(client: AutocannonClient): void {
-    const instrumented = instrumentClient(
-      client,
-      { timeoutMs: this.input.request.timeoutMs, headRequests: this.input.request.method === 'HEAD' },
-      {
-        onRequestWritten: (bytes) => {
-          const phase = this.current;
-          if (phase !== undefined) phase.bytesWritten += bytes;
-        },
-        onConnectionError: (error, unsentBytes) => {
-          const phase = this.current;
-          if (phase === undefined) return;
-          phase.recordError(error.code ?? error.name ?? 'unknown', false);
-          phase.bytesWritten -= unsentBytes;
-        },
-        onTimeout: (hadRequestWaiting) => {
-          if (hadRequestWaiting) this.current?.recordError('timeout', true);
-          else this.idleReconnects++;
-        },
-      },
-    );
-    this.clients.push({ client, instrumented });
-    if (!instrumented.headHandled && this.clients.length === 1) {
-      this.input.ctx.logger.warn('HEAD responses cannot be told apart from responses with a body in this autocannon version; expect timeouts');
-    }
-  }
+  // ---- Phases -------------------------------------------------------------------------------
 
   private beginMeasure(): void {
     if (this.finished || this.current !== this.warmup || this.warmup === undefined) return;
     this.emitProgress(true);
-    const { clock } = this.input;
-    const nowNs = clock.monotonicNs();
-    const nowMs = clock.now();
+    const { nowNs, nowMs } = this.phaseBoundary(this.input.spec.warmupSeconds);
     this.warmup.end(nowNs, nowMs);
     this.measure.start(nowNs, nowMs);
     this.current = this.measure;
@@ -190,6 +244,44 @@ export class LoadTestRun {
     // Measure samples fall a whole number of seconds after the measured phase starts.
     if (this.progressTimer) clearInterval(this.progressTimer);
     this.progressTimer = setInterval(() => this.emitProgress(false), PROGRESS_INTERVAL_MS);
+  }
+
+  /**
+   * The measured phase's time is up. Closed loop: the test ends. Open loop: the schedule has
+   * no more sends; the test ends when every measured request has been answered or has failed,
+   * or `requestTimeoutSeconds` from now at the latest.
+   */
+  private endMeasure(): void {
+    if (this.finished) return;
+    if (this.schedule === undefined) {
+      this.finish(false);
+      return;
+    }
+    if (this.current !== this.measure) this.beginMeasure();
+    const { spec } = this.input;
+    const { nowNs, nowMs } = this.phaseBoundary(spec.warmupSeconds + spec.durationSeconds);
+    this.measure.end(nowNs, nowMs);
+    if (this.measure.completed >= this.schedule.measuredSends) {
+      this.finish(false);
+      return;
+    }
+    this.draining = true;
+    this.timers.push(setTimeout(() => this.finish(false), spec.requestTimeoutSeconds * 1000));
+  }
+
+  /**
+   * The clock readings of a phase boundary `seconds` after the start of the test. Closed loop:
+   * now (the timer that called this decides). Open loop: the boundary in the schedule itself,
+   * so that the measured phase is exactly the span of its sends' intended times, however late
+   * the timer fired.
+   */
+  private phaseBoundary(seconds: number): { nowNs: bigint; nowMs: number } {
+    const { clock } = this.input;
+    const nowNs = clock.monotonicNs();
+    const nowMs = clock.now();
+    if (this.schedule === undefined) return { nowNs, nowMs };
+    const lateMs = Math.max(0, performance.now() - (this.schedule.originMs + seconds * 1000));
+    return { nowNs: nowNs - BigInt(Math.round(lateMs * 1e6)), nowMs: nowMs - lateMs };
   }
 
   /**
@@ -223,9 +315,11 @@ export class LoadTestRun {
     if (this.finished) return;
     this.emitProgress(true);
     this.finished = true;
+    this.stopped = true;
     const { clock, ctx } = this.input;
     const nowNs = clock.monotonicNs();
     const nowMs = clock.now();
+    const nowPerf = performance.now();
     if (this.current === this.warmup && this.warmup !== undefined) {
       // Cancelled during the warm-up: nothing was measured.
       this.warmup.end(nowNs, nowMs);
@@ -233,11 +327,28 @@ export class LoadTestRun {
     }
     this.measure.end(nowNs, nowMs);
     this.current = undefined;
-    for (const { instrumented } of this.clients) this.measure.bytesWritten -= instrumented.unsentBytes();
+    const schedule = this.schedule;
+    // Requests written to sockets that never connected did not leave the machine.
+    for (const connection of this.connections) {
+      if (connection.sendPending && (schedule === undefined || connection.owner === this.measure)) {
+        this.measure.bytesWritten -= connection.requestBytes;
+      }
+    }
+    let scheduledSends = 0;
+    if (schedule !== undefined) {
+      scheduledSends = cancelled
+        ? Math.max(0, schedule.dueCount(nowPerf) - schedule.measureFrom)
+        : schedule.measuredSends;
+      if (!cancelled) {
+        // The drain timed out: what is still outstanding went unanswered for at least
+        // requestTimeoutSeconds after its intended time, sent or not.
+        for (let i = this.measure.completed; i < scheduledSends; i++) this.measure.recordError('timeout', true);
+      }
+    }
     this.teardown();
     let result: LoadTestResult;
     try {
-      result = this.result(cancelled);
+      result = this.result(cancelled, scheduledSends);
     } catch (error) {
       this.reject(PluginError.from(error));
       return;
@@ -247,20 +358,21 @@ export class LoadTestRun {
       errors: result.errors,
       throughputRps: result.throughputRps,
       measuredDurationSeconds: result.measuredDurationSeconds,
+      ...(result.openLoop
+        ? { achievedRate: result.openLoop.achievedRate, lateSends: result.openLoop.lateSends }
+        : {}),
     });
-    if (this.idleReconnects > 0) {
-      ctx.logger.warn('autocannon reopened idle connections when the request timeout elapsed between two seconds of the rate', {
-        idleReconnects: this.idleReconnects,
-        remediation: 'Use a request timeout of a few seconds with an open-loop rate; these were not counted as timeouts.',
+    const open = result.openLoop;
+    if (open && open.scheduledSends > 0 && open.lateSends > open.scheduledSends * LATE_WARNING_SHARE) {
+      ctx.logger.warn('open-loop sends left late: no connection was free, or the generator was too busy', {
+        lateSends: open.lateSends,
+        scheduledSends: open.scheduledSends,
+        maxLatenessMs: open.lateness.maxMs,
+        remediation:
+          'Late sends are still timed from their intended time. If the target was not stalling, use more connections or a lower rate.',
       });
     }
-    // Give autocannon a moment to clear its own timers so nothing of this test outlives it.
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<void>((done) => (timer = setTimeout(done, AUTOCANNON_TEARDOWN_TIMEOUT_MS)));
-    void Promise.race([this.autocannonStopped, waited]).then(() => {
-      clearTimeout(timer);
-      this.resolve(result);
-    });
+    this.resolve(result);
   }
 
   /** Stops timers and every connection; the load stops here. */
@@ -269,18 +381,19 @@ export class LoadTestRun {
     this.timers.length = 0;
     if (this.progressTimer) clearInterval(this.progressTimer);
     this.progressTimer = undefined;
+    if (this.pumpTimer) clearTimeout(this.pumpTimer);
+    this.pumpTimer = undefined;
     this.input.ctx.signal.removeEventListener('abort', this.onAbort);
-    for (const { client } of this.clients) {
+    for (const connection of this.connections) {
       try {
-        client.destroy();
+        connection.close();
       } catch (error) {
-        this.input.ctx.logger.debug('closing an autocannon connection failed', { error: String(error) });
+        this.input.ctx.logger.debug('closing a connection failed', { error: String(error) });
       }
     }
-    this.instance?.stop();
   }
 
-  private result(cancelled: boolean): LoadTestResult {
+  private result(cancelled: boolean, scheduledSends: number): LoadTestResult {
     const m = this.measure;
     const { plan, engine } = this.input;
     const seconds = round(m.durationSeconds(this.input.clock.monotonicNs()), 6);
@@ -301,6 +414,24 @@ export class LoadTestRun {
       bytesWritten: Math.max(0, m.bytesWritten),
       engine: { name: engine.name, version: engine.version },
       cancelled,
+      ...(plan.rate !== undefined ? { openLoop: this.openLoopStats(plan.rate, scheduledSends, seconds) } : {}),
+    };
+  }
+
+  private openLoopStats(targetRate: number, scheduledSends: number, measuredSeconds: number): OpenLoopStats {
+    const m = this.measure;
+    // Sends that left after the phase's end (overdue when it ended) stretch the time they took.
+    const windowStartPerf = this.schedule!.originMs + this.input.spec.warmupSeconds * 1000;
+    const sendingSeconds = Math.max(measuredSeconds, m.sends > 0 ? (m.lastSendMs - windowStartPerf) / 1000 : 0);
+    return {
+      targetRate,
+      achievedRate: sendingSeconds > 0 ? round(m.sends / sendingSeconds, 3) : 0,
+      scheduledSends,
+      lateSends: m.lateSends,
+      lateThresholdMs: LATE_THRESHOLD_MS,
+      lateness: m.latenessMs(),
+      serviceTimeMs: m.serviceTimeSummaryMs(),
+      serviceTimeHistogram: m.serializedServiceTimeHistogram(),
     };
   }
 }

@@ -7,9 +7,12 @@ import {
   type PluginTestHost,
 } from '@meshery/plugin-testing';
 import hdr from 'hdr-histogram-js';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startStallingTarget, type StallingTarget } from './stalling-target.js';
 
 const pluginDir = fileURLToPath(new URL('..', import.meta.url));
 const autocannonPackage = createRequire(import.meta.url)('autocannon/package.json') as { version: string };
@@ -230,13 +233,63 @@ describe('autocannon load generator (loaded like the server loads it)', () => {
     expect(t.requests.byMethod).toEqual({ HEAD: t.requests.count });
   });
 
-  it('holds an open-loop rate', async () => {
+  it('holds an open-loop rate, evenly spaced, and reports how the schedule was kept', async () => {
     const t = await target();
     const { result } = await run(specFor(t.url, { rate: 200, connections: 10, durationSeconds: 2 }));
     expect(result.loadModel).toBe('open-loop');
     expect(result.errors).toBe(0);
-    expect(result.throughputRps).toBeGreaterThan(200 * 0.85);
-    expect(result.throughputRps).toBeLessThan(200 * 1.15);
+    // Every scheduled send of the measured phase is answered (the run waits for the last ones).
+    expect(result.requests).toBe(400);
+    expect(result.throughputRps).toBeGreaterThan(200 * 0.95);
+    expect(result.throughputRps).toBeLessThan(200 * 1.05);
+    const open = result.openLoop!;
+    expect(open).toMatchObject({ targetRate: 200, scheduledSends: 400, lateThresholdMs: 2 });
+    expect(open.achievedRate).toBeGreaterThan(200 * 0.97);
+    expect(open.achievedRate).toBeLessThan(200 * 1.03);
+    // Sends leave within about a millisecond of their time (Node.js timers); the first few
+    // also wait for their connection to open, and a busy machine delays a few more.
+    expect(open.lateness.p50Ms).toBeLessThan(2);
+    expect(open.lateSends).toBeLessThan(400 * 0.2);
+    expect(open.lateness.p50Ms).toBeLessThanOrEqual(open.lateness.p99Ms);
+    expect(open.lateness.p99Ms).toBeLessThanOrEqual(open.lateness.maxMs);
+    expect(open.serviceTimeMs!.p50).toBeGreaterThan(0);
+    // Timed from the intended send time, the latency includes the lateness of the send.
+    expect(result.latencyMs!.mean).toBeGreaterThanOrEqual(open.serviceTimeMs!.mean);
+    expect(hdr.decodeFromCompressedBase64(open.serviceTimeHistogram.data).totalCount).toBe(400);
+    expect(decodedCount(result)).toBe(400);
+  });
+
+  it('queues open-loop sends when no connection is free, times them from their intended time and waits for the last ones', async () => {
+    const t = await target({ delayMs: 300 });
+    const { result } = await run(specFor(t.url, { rate: 20, connections: 2, durationSeconds: 1 }));
+    // 20 sends in 1 s, but 2 connections answered in 300 ms carry only ~6.7 per second: the
+    // sends wait for a free connection and the run continues until the last one is answered.
+    expect(result.requests).toBe(20);
+    expect(result.errors).toBe(0);
+    expect(result.measuredDurationSeconds).toBeLessThan(1.1);
+    const open = result.openLoop!;
+    expect(open.scheduledSends).toBe(20);
+    expect(open.lateSends).toBeGreaterThanOrEqual(14);
+    expect(open.achievedRate).toBeLessThan(8);
+    expect(open.serviceTimeMs!.max).toBeLessThan(600);
+    expect(open.serviceTimeMs!.p50).toBeGreaterThanOrEqual(300);
+    // The last send was intended at 0.95 s and left at about 3 s.
+    expect(result.latencyMs!.max).toBeGreaterThan(1700);
+    expect(open.lateness.maxMs).toBeGreaterThan(1400);
+  });
+
+  it('counts open-loop requests still unanswered a request timeout after the end as timeouts', async () => {
+    const t = await target({ delayMs: 5000 });
+    const began = performance.now();
+    const { result } = await run(specFor(t.url, { rate: 10, connections: 2, durationSeconds: 1, requestTimeoutSeconds: 0.6 }));
+    expect(performance.now() - began).toBeLessThan(2500);
+    expect(result.requests).toBe(0);
+    expect(result.openLoop!.scheduledSends).toBe(10);
+    expect(result.errors).toBe(10);
+    expect(result.timeouts).toBe(10);
+    expect(result.errorsByType).toEqual({ timeout: 10 });
+    expect(result.latencyMs).toBeNull();
+    expect(result.openLoop!.serviceTimeMs).toBeNull();
   });
 
   it('leaves warm-up requests out of the result but reports warm-up progress', async () => {
@@ -265,6 +318,40 @@ describe('autocannon load generator (loaded like the server loads it)', () => {
     expect(t.requests.count).toBeLessThanOrEqual(warmupRequests + result.requests + 2);
   });
 
+  it('reads chunked, empty and alternating responses', async () => {
+    let count = 0;
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        count++;
+        if (count % 3 === 0) {
+          res.writeHead(204).end();
+        } else if (count % 3 === 1) {
+          // No content-length: Node sends the body chunked.
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.write('chunked ');
+          res.end('body');
+        } else {
+          res.writeHead(404, { 'content-length': 2 }).end('no');
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const { result } = await run(specFor(`http://127.0.0.1:${port}/`, { connections: 1, durationSeconds: 0.5 }));
+      expect(result.errors).toBe(0);
+      expect(result.requests).toBeGreaterThan(30);
+      const codes = result.statusCodes;
+      expect(Object.keys(codes).sort()).toEqual(['200', '204', '404']);
+      expect(Math.abs(codes['200']! - codes['204']!)).toBeLessThanOrEqual(1);
+      expect(Math.abs(codes['200']! - codes['404']!)).toBeLessThanOrEqual(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('reports latency at least as long as the target takes to answer', async () => {
     const t = await target({ delayMs: 2 });
     const { result } = await run(specFor(t.url, { connections: 2 }));
@@ -290,13 +377,128 @@ describe('autocannon load generator (loaded like the server loads it)', () => {
     expect(result.statusCodes).toEqual({ '200': result.requests });
   });
 
+  describe('against a steady target in its own process', () => {
+    let steady: StallingTarget;
+    beforeAll(async () => {
+      steady = await startStallingTarget({ stallMs: 0 });
+    });
+    afterAll(async () => {
+      await steady?.close();
+    });
+
+    /** Distinct values below 1 ms among the 1st to 99th percentiles, in microseconds. */
+    function subMillisecondValues(data: string): number {
+      const histogram = hdr.decodeFromCompressedBase64(data);
+      const values = new Set<number>();
+      for (let p = 1; p < 100; p++) {
+        const us = histogram.getValueAtPercentile(p);
+        if (us < 1000) values.add(us);
+      }
+      return values.size;
+    }
+
+    it('records sub-millisecond latencies to the microsecond in closed loop', async () => {
+      const { result } = await run(specFor(steady.url, { connections: 2, durationSeconds: 1 }));
+      const l = result.latencyMs!;
+      expect(result.errors).toBe(0);
+      // A loopback answer takes a fraction of a millisecond: reported as such, not 0 or 1.
+      expect(l.p50).toBeGreaterThan(0.005);
+      expect(l.p50).toBeLessThan(1);
+      expect(l.min).toBeLessThan(l.p50);
+      expect(Number.isInteger(l.p50 * 1000)).toBe(true);
+      expect(subMillisecondValues(result.histogram.data)).toBeGreaterThan(20);
+    });
+
+    it('records sub-millisecond latencies to the microsecond in open loop, corrected and not', async () => {
+      const { result } = await run(specFor(steady.url, { rate: 500, connections: 2, durationSeconds: 1.5 }));
+      const open = result.openLoop!;
+      expect(result.requests).toBe(750);
+      expect(open.serviceTimeMs!.p50).toBeGreaterThan(0.005);
+      expect(open.serviceTimeMs!.p50).toBeLessThan(1);
+      // From the intended send time: the service time plus the send's lateness, which Node.js
+      // timers (whole milliseconds) keep under about a millisecond.
+      expect(result.latencyMs!.min).toBeLessThan(1);
+      expect(result.latencyMs!.p50).toBeLessThan(1.5);
+      expect(result.latencyMs!.p50).toBeGreaterThanOrEqual(open.serviceTimeMs!.p50);
+      expect(subMillisecondValues(open.serviceTimeHistogram.data)).toBeGreaterThan(20);
+      expect(subMillisecondValues(result.histogram.data)).toBeGreaterThan(20);
+    });
+
+    it('spreads open-loop sends evenly in time, not in per-second bursts', async () => {
+      const before = (await steady.answerTimes()).length;
+      const { result } = await run(specFor(steady.url, { rate: 1000, connections: 10, durationSeconds: 2 }));
+      expect(result.requests).toBe(2000);
+      const times = (await steady.answerTimes()).slice(before);
+      expect(times.length).toBeGreaterThanOrEqual(2000);
+      // Answers per 50 ms (50 expected), over the whole run but its first and last 50 ms.
+      const first = times[0]!;
+      const counts: number[] = [];
+      for (const t of times) {
+        const slot = Math.floor((t - first) / 50);
+        counts[slot] = (counts[slot] ?? 0) + 1;
+      }
+      const inner = counts.slice(1, -1).map((c) => c ?? 0);
+      expect(inner.length).toBeGreaterThanOrEqual(35);
+      expect(Math.max(...inner)).toBeLessThanOrEqual(65);
+      expect(Math.min(...inner)).toBeGreaterThanOrEqual(35);
+    });
+
+    it('reports open-loop progress every second in both phases', async () => {
+      const { result, events } = await run(
+        specFor(steady.url, { rate: 300, connections: 4, warmupSeconds: 1.2, durationSeconds: 2.5 }),
+      );
+      const warmup = events.filter((e) => e.phase === 'warmup');
+      const measure = events.filter((e) => e.phase === 'measure');
+      expect(warmup.length).toBeGreaterThanOrEqual(1);
+      expect(measure.length).toBeGreaterThanOrEqual(2);
+      expect(warmup[0]!.elapsedSeconds).toBeGreaterThan(0.8);
+      expect(warmup[0]!.elapsedSeconds).toBeLessThan(1.3);
+      expect(warmup[0]!.requests).toBeGreaterThan(200);
+      const [first, second] = measure;
+      expect(first!.elapsedSeconds).toBeGreaterThan(2.0);
+      expect(first!.elapsedSeconds).toBeLessThan(2.5);
+      expect(second!.elapsedSeconds - first!.elapsedSeconds).toBeGreaterThan(0.8);
+      expect(second!.elapsedSeconds - first!.elapsedSeconds).toBeLessThan(1.3);
+      expect(first!.currentRps).toBeGreaterThan(300 * 0.8);
+      expect(first!.currentRps).toBeLessThan(300 * 1.2);
+      expect(first!.latencyP50Ms).toBeGreaterThan(0);
+      expect(result.requests).toBe(750);
+      expect(result.openLoop!.scheduledSends).toBe(750);
+    });
+
+    it('stops an open-loop test within a second of a cancel and resolves with the partial result', async () => {
+      const op = host.operation<LoadTestProgress>();
+      const before = (await steady.answerTimes()).length;
+      const running = host
+        .loadGenerator('autocannon')
+        .run(specFor(steady.url, { rate: 500, connections: 4, durationSeconds: 20 }), op.ctx);
+      await sleep(1500);
+      const abortedAt = performance.now();
+      op.abort();
+      const result = await running;
+      expect(performance.now() - abortedAt).toBeLessThan(1000);
+      expect(result.cancelled).toBe(true);
+      expect(result.measuredDurationSeconds).toBeGreaterThan(1.3);
+      expect(result.measuredDurationSeconds).toBeLessThan(2);
+      expect(result.openLoop!.scheduledSends).toBeGreaterThan(600);
+      expect(result.openLoop!.scheduledSends).toBeLessThan(1000);
+      expect(result.requests).toBeGreaterThan(600);
+      expect(result.requests).toBeLessThanOrEqual(result.openLoop!.scheduledSends);
+      expect(op.events.length).toBeGreaterThanOrEqual(1);
+      const answeredAtResolve = (await steady.answerTimes()).length;
+      await sleep(500);
+      expect((await steady.answerTimes()).length).toBe(answeredAtResolve);
+      expect(answeredAtResolve - before).toBeLessThanOrEqual(result.requests + 4);
+    });
+  });
+
   it('refuses a spec autocannon cannot run with INVALID_REQUEST', async () => {
     const op = host.operation<LoadTestProgress>();
     await expect(
       host.loadGenerator('autocannon').run(specFor('ftp://127.0.0.1/file'), op.ctx),
     ).rejects.toMatchObject({ code: 'INVALID_REQUEST', field: 'spec.url' });
     await expect(
-      host.loadGenerator('autocannon').run(specFor('http://127.0.0.1:1/', { rate: 0.5 }), op.ctx),
+      host.loadGenerator('autocannon').run(specFor('http://127.0.0.1:1/', { rate: 0 }), op.ctx),
     ).rejects.toMatchObject({ code: 'INVALID_REQUEST', field: 'spec.rate' });
   });
 });

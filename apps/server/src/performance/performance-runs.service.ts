@@ -243,7 +243,8 @@ export class PerformanceRunsService implements OnApplicationBootstrap, BeforeApp
       },
       emit: (sample) => this.onSample(run, sample),
     };
-    const budgetMs = (spec.durationSeconds + spec.warmupSeconds + GRACE_SECONDS) * 1000;
+    // Open loop waits up to the request timeout for the last answers after the measured phase.
+    const budgetMs = (spec.durationSeconds + spec.warmupSeconds + spec.requestTimeoutSeconds + GRACE_SECONDS) * 1000;
     let outcome: { result: LoadTestResult } | { error: PluginError };
     try {
       outcome = { result: await withDeadline(generator.provider.run(spec, ctx), controller, budgetMs) };
