@@ -9,3 +9,5 @@ export * from './load-generator.js';
 export * from './mesh-lifecycle.js';
 export * from './conformance.js';
 export * from './kubernetes.js';
+export * from './artifacts.js';
+export * from './store.js';

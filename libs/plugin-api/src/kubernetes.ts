@@ -46,6 +46,11 @@ export interface KubernetesApplyRequest {
   /** For namespaced objects that name none; `default` otherwise. */
   readonly namespace?: string;
   readonly dryRun?: boolean;
+  /**
+   * Take ownership of fields another field manager owns instead of failing with
+   * `PRECONDITION_FAILED` (e.g. when converging an installation whose objects were edited).
+   */
+  readonly force?: boolean;
   /** Wait for workloads to be ready (default true). */
   readonly wait?: boolean;
   readonly timeoutSeconds?: number;
@@ -83,6 +88,17 @@ export interface KubernetesService {
   inventory(inventoryId: string): Promise<readonly KubernetesObjectRef[]>;
   /** One object as the API server returns it, or `null` when absent. */
   get(contextId: string, ref: KubernetesObjectRef): Promise<Readonly<Record<string, unknown>> | null>;
+  /**
+   * Changes an object that is not this plugin's to own (e.g. a label on a user's namespace) with a
+   * JSON merge patch (RFC 7386: `null` removes a key). The object is not added to any inventory.
+   * Fails with `PRECONDITION_FAILED` when the object does not exist.
+   */
+  patch(contextId: string, ref: KubernetesObjectRef, patch: Readonly<Record<string, unknown>>): Promise<Readonly<Record<string, unknown>>>;
+  /**
+   * Deletes one object (e.g. something the mesh's control plane created at run time) and waits
+   * until it is gone; `absent` when there was nothing to delete.
+   */
+  delete(contextId: string, ref: KubernetesObjectRef, ctx: OperationContext<KubernetesObjectEvent>): Promise<'deleted' | 'absent'>;
   /** Objects of a kind, optionally in a namespace and matching a label selector. */
   list(
     contextId: string,

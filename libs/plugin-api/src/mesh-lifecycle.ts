@@ -1,3 +1,5 @@
+import type { ArtifactEvent } from './artifacts.js';
+import type { KubernetesObjectEvent } from './kubernetes.js';
 import type { OperationContext } from './operation.js';
 
 /**
@@ -75,7 +77,17 @@ export interface MeshInstallRequest extends ClusterTarget {
  * ctx.emit({ type: 'step', summary: 'Rendering manifests for Istio 1.22.3' });
  * ```
  */
-export interface MeshOperationEvent {
+export type MeshOperationEvent = MeshStepEvent | KubernetesObjectEvent | ArtifactEvent;
+
+/**
+ * A step of a mesh action, in the plugin's words.
+ *
+ * @example
+ * ```ts
+ * ctx.emit({ type: 'step', summary: 'Generating the default profile with istioctl 1.24.1' });
+ * ```
+ */
+export interface MeshStepEvent {
   readonly type: 'step';
   readonly summary: string;
   readonly details?: Readonly<Record<string, unknown>>;
@@ -90,6 +102,7 @@ export interface MeshOperationEvent {
  * ```
  */
 export interface MeshHealthCheck {
+  /** What was checked, e.g. `istiod`, `CRDs`, `sidecar injector webhook`, `issuer certificate`. */
   readonly component: string;
   readonly healthy: boolean;
   readonly message: string;
@@ -105,8 +118,18 @@ export interface MeshHealthCheck {
  * ```
  */
 export interface MeshStatus {
+  /** Whether the mesh's control plane is in the cluster, whoever installed it. */
   readonly installed: boolean;
+  /** The control plane's version, read from the cluster. */
   readonly version?: string;
+  /** The control plane's namespace. */
+  readonly namespace?: string;
+  /**
+   * `true` when this Meshery installed it (so `uninstall` can remove it), `false` when someone else
+   * did (istioctl, helm, ...); absent when not installed.
+   */
+  readonly managedByMeshery?: boolean;
+  /** Every check passed. */
   readonly healthy: boolean;
   readonly checks: readonly MeshHealthCheck[];
 }

@@ -1,4 +1,6 @@
+import type { ArtifactService } from './artifacts.js';
 import type { KubernetesService } from './kubernetes.js';
+import type { PluginStore } from './store.js';
 import type { Clock, HostInfo, PluginConfig, PluginLogger } from './services.js';
 
 /**
@@ -46,4 +48,8 @@ export const PluginTokens = Object.freeze({
   hostInfo: serviceToken<HostInfo>('host-info'),
   /** {@link KubernetesService}: the host's apply engine (in-process plugins). */
   kubernetes: serviceToken<KubernetesService>('kubernetes'),
+  /** {@link ArtifactService}: verified, cached downloads of release artifacts (in-process plugins). */
+  artifacts: serviceToken<ArtifactService>('artifacts'),
+  /** {@link PluginStore}: the plugin's own persistent key-value store (in-process plugins). */
+  store: serviceToken<PluginStore>('store'),
 });

@@ -6,3 +6,5 @@ export { instantiatePlugin, importPluginEntry, systemClock, forwardingLogger, ty
 export * from './plugin-host.js';
 export { PluginWorkerConnection } from './plugin-worker-connection.js';
 export type { ProviderDescriptors, WorkerInit } from './worker-protocol.js';
+export * from './artifacts.js';
+export * from './memory-store.js';

@@ -3,6 +3,7 @@ import {
   PluginError,
   PluginTokens,
   isMesheryPlugin,
+  type ArtifactService,
   type Clock,
   type ConformanceSuite,
   type HostInfo,
@@ -15,6 +16,7 @@ import {
   type PluginLogger,
   type PluginManifest,
   type PluginRegistrar,
+  type PluginStore,
   type ProviderRef,
 } from '@meshery/plugin-api';
 import { hrtime } from 'node:process';
@@ -36,17 +38,26 @@ export interface PluginServices {
   readonly clock?: Clock;
   /** The host's Kubernetes engine; absent in worker threads. */
   readonly kubernetes?: KubernetesService;
+  /** Verified, cached artifact downloads; absent in worker threads. */
+  readonly artifacts?: ArtifactService;
+  /** The plugin's own store; absent in worker threads. */
+  readonly store?: PluginStore;
+}
+
+/** A function that fails saying which host service this plugin cannot have, and why. */
+function unavailable(pluginId: string, service: string) {
+  return async (): Promise<never> => {
+    throw new PluginError('PRECONDITION_FAILED', `The ${service} is not available to plugin "${pluginId}" here`, {
+      probableCause: 'The host offers this service to in-process plugins only (not in worker threads), or this host was started without it.',
+      remediation: 'Set "runtime": "in-process" in the plugin manifest (mesh plugins do little CPU work).',
+    });
+  };
 }
 
 /** Stands in for the Kubernetes service where it cannot be offered (worker threads). */
 function unavailableKubernetes(pluginId: string): KubernetesService {
-  const fail = async (): Promise<never> => {
-    throw new PluginError('PRECONDITION_FAILED', `The Kubernetes service is not available to plugin "${pluginId}" in a worker thread`, {
-      probableCause: 'The host offers its Kubernetes engine to in-process plugins only.',
-      remediation: 'Set "runtime": "in-process" in the plugin manifest (mesh plugins do little CPU work).',
-    });
-  };
-  return { apply: fail, removeInventory: fail, inventory: fail, get: fail, list: fail };
+  const fail = unavailable(pluginId, 'Kubernetes service');
+  return { apply: fail, removeInventory: fail, inventory: fail, get: fail, list: fail, patch: fail, delete: fail };
 }
 
 /** A {@link Clock} on the real system time. */
@@ -154,6 +165,9 @@ export async function instantiatePlugin(
   child.register(PluginTokens.clock, { useValue: services.clock ?? systemClock });
   child.register(PluginTokens.hostInfo, { useValue: services.hostInfo });
   child.register(PluginTokens.kubernetes, { useValue: services.kubernetes ?? unavailableKubernetes(manifest.pluginId) });
+  child.register(PluginTokens.artifacts, { useValue: services.artifacts ?? { fetch: unavailable(manifest.pluginId, 'artifact service') } });
+  const noStore = unavailable(manifest.pluginId, 'plugin store');
+  child.register(PluginTokens.store, { useValue: services.store ?? { get: noStore, set: noStore, delete: noStore, keys: noStore } });
 
   const providers: PluginProviders = { loadGenerators: [], meshProviders: [], conformanceSuites: [] };
   const pending: (() => void)[] = [];

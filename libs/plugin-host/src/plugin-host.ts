@@ -3,7 +3,9 @@ import {
   validatePluginManifest,
   type ConformanceSuite,
   type HostInfo,
+  type ArtifactService,
   type KubernetesService,
+  type PluginStore,
   type LoadGenerator,
   type MeshProvider,
   type PluginKind,
@@ -61,7 +63,12 @@ export interface PluginHostOptions {
   /** Where the configuration comes from, named in error messages (e.g. a file path). */
   readonly configSource?: string;
   /** Host services offered to in-process plugins. */
-  readonly services?: { readonly kubernetes?: KubernetesService };
+  readonly services?: {
+    readonly kubernetes?: KubernetesService;
+    readonly artifacts?: ArtifactService;
+    /** The store of each in-process plugin. */
+    readonly storeFor?: (pluginId: string) => PluginStore;
+  };
   /** Forces every plugin into one runtime (e.g. `in-process` for debugging). */
   readonly runtimeOverride?: PluginRuntime;
 }
@@ -273,8 +280,15 @@ export class PluginHost {
     const logger = forwardingLogger((level, message, fields) =>
       sink.log(level, message, { ...fields, pluginId: manifest.pluginId }),
     );
-    const kubernetes = this.options.services?.kubernetes;
-    const { providers } = await instantiatePlugin(entryPath, manifest, { logger, config, hostInfo, ...(kubernetes ? { kubernetes } : {}) });
+    const { kubernetes, artifacts, storeFor } = this.options.services ?? {};
+    const { providers } = await instantiatePlugin(entryPath, manifest, {
+      logger,
+      config,
+      hostInfo,
+      ...(kubernetes ? { kubernetes } : {}),
+      ...(artifacts ? { artifacts } : {}),
+      ...(storeFor ? { store: storeFor(manifest.pluginId) } : {}),
+    });
     return { record, providers };
   }
 }

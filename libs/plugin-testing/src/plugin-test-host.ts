@@ -1,13 +1,26 @@
 import 'reflect-metadata';
-import type {
-  ConformanceSuite,
-  LoadGenerator,
-  MeshProvider,
-  OperationContext,
-  PluginLogger,
-  PluginRuntime,
+import { KubeConfig } from '@kubernetes/client-node';
+import { EngineKubernetesService, KubeApiClient, MemoryInventoryStore } from '@meshery/kube-engine';
+import {
+  PluginError,
+  type ArtifactService,
+  type ConformanceSuite,
+  type KubernetesService,
+  type LoadGenerator,
+  type MeshProvider,
+  type OperationContext,
+  type PluginLogger,
+  type PluginRuntime,
+  type PluginStore,
 } from '@meshery/plugin-api';
-import { PluginHost, forwardingLogger, type HostLogLevel, type PluginRecord } from '@meshery/plugin-host';
+import {
+  HostArtifactService,
+  MemoryPluginStore,
+  PluginHost,
+  forwardingLogger,
+  type HostLogLevel,
+  type PluginRecord,
+} from '@meshery/plugin-host';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -38,6 +51,16 @@ export interface PluginTestHostOptions {
   readonly hostVersion?: string;
   /** Run the plugin in this runtime instead of its manifest's. */
   readonly runtime?: PluginRuntime;
+  /**
+   * A cluster the plugin's `PluginTokens.kubernetes` reaches (e.g. kube-sim's kubeconfig), as the
+   * connection {@link PluginTestHost.contextId}. Inventories are kept in memory.
+   */
+  readonly cluster?: { readonly kubeconfig: string; readonly context?: string };
+  /**
+   * The artifacts mirror (directory or http(s) URL on 127.0.0.1) behind `PluginTokens.artifacts`.
+   * The test host never downloads from the internet: what the mirror lacks fails to download.
+   */
+  readonly artifactsMirror?: string;
 }
 
 /**
@@ -50,6 +73,14 @@ export interface PluginTestHost {
   loadGenerator(name?: string): LoadGenerator;
   meshProvider(mesh?: string): MeshProvider;
   conformanceSuite(id?: string): ConformanceSuite;
+  /** The cluster connection id of `options.cluster` (to use in requests). */
+  readonly contextId: string;
+  /** The Kubernetes service the plugin was given. */
+  readonly kubernetes: KubernetesService;
+  /** The artifact service the plugin was given (cache under a temporary directory). */
+  readonly artifacts: ArtifactService;
+  /** The plugin's store. */
+  readonly store: PluginStore;
   /** A fresh operation context whose events are collected. */
   operation<TEvent = unknown>(operationId?: string): TestOperation<TEvent>;
   stop(): Promise<void>;
@@ -79,6 +110,20 @@ function pick<T>(items: T[], matches: (item: T) => boolean, what: string, name?:
 export async function startPluginTestHost(options: PluginTestHostOptions): Promise<PluginTestHost> {
   const logs: CapturedLogLine[] = [];
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'meshery-plugin-test-'));
+  const contextId = randomUUID();
+  const clusterClient = options.cluster ? clientOf(options.cluster) : undefined;
+  const kubernetes = new EngineKubernetesService(async (id) => {
+    if (id === contextId && clusterClient) return clusterClient;
+    throw new PluginError('INVALID_REQUEST', `No cluster connection "${id}" in this test host`, {
+      remediation: options.cluster ? `Use host.contextId (${contextId}).` : 'Start the test host with a cluster: { kubeconfig }.',
+    });
+  }, new MemoryInventoryStore());
+  const artifacts = new HostArtifactService({
+    cacheDir: path.join(dataDir, 'artifacts'),
+    ...(options.artifactsMirror ? { mirror: options.artifactsMirror } : {}),
+    allowNetwork: false,
+  });
+  const store = new MemoryPluginStore();
   const host = new PluginHost({
     hostVersion: options.hostVersion ?? TEST_HOST_VERSION,
     sources: [{ kind: 'package', path: options.pluginDir }],
@@ -86,6 +131,7 @@ export async function startPluginTestHost(options: PluginTestHostOptions): Promi
     dataDir,
     configFor: () => options.config ?? {},
     ...(options.runtime ? { runtimeOverride: options.runtime } : {}),
+    services: { kubernetes, artifacts, storeFor: () => store },
   });
   const [record] = await host.start();
   if (!record || record.status !== 'loaded') {
@@ -99,6 +145,10 @@ export async function startPluginTestHost(options: PluginTestHostOptions): Promi
   return {
     record,
     logs,
+    contextId,
+    kubernetes,
+    artifacts,
+    store,
     loadGenerator: (name) =>
       pick(host.loadGenerators(), (r) => r.provider.descriptor.name === name, 'load generator', name).provider,
     meshProvider: (mesh) =>
@@ -119,4 +169,11 @@ export async function startPluginTestHost(options: PluginTestHostOptions): Promi
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function clientOf(cluster: { kubeconfig: string; context?: string }): KubeApiClient {
+  const kc = new KubeConfig();
+  kc.loadFromString(cluster.kubeconfig);
+  if (cluster.context) kc.setCurrentContext(cluster.context);
+  return KubeApiClient.fromKubeConfig(kc);
 }

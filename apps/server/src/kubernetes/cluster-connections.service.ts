@@ -9,7 +9,7 @@ import type { Repository } from 'typeorm';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { apiError, invalidInput, notFound } from '../graphql/api-error.js';
 import { ClusterConnectionEntity } from './entities/cluster-connection.entity.js';
-import { KubeApiClient, KubeApiError } from './kube-api-client.js';
+import { KubeApiClient, KubeApiError } from '@meshery/kube-engine';
 import { SecretBox } from './secret-box.js';
 
 /** A context found in a kubeconfig, without its credentials. */

@@ -4,11 +4,23 @@ import type { Repository } from 'typeorm';
 import { apiError, invalidInput } from '../graphql/api-error.js';
 import type { OperationEntity } from '../operations/entities/operation.entity.js';
 import { OperationsService, type OperationEventInput } from '../operations/operations.service.js';
-import { ApplyEngine, type AppliedObject, type EngineEvent } from './apply-engine.js';
+import {
+  applyIntoInventory,
+  engineFor,
+  ManifestError,
+  parseManifest,
+  refOf,
+  removeInventory,
+  type AppliedObject,
+  type EngineEvent,
+  type InventoryEntry,
+  type InventoryStore,
+  type KubeApiClient,
+  type KubeObject,
+  type ObjectRef,
+} from '@meshery/kube-engine';
 import { ClusterConnectionsService } from './cluster-connections.service.js';
 import { InventoryObjectEntity } from './entities/inventory-object.entity.js';
-import type { KubeApiClient } from './kube-api-client.js';
-import { ManifestError, parseManifest, refOf, type KubeObject, type ObjectRef } from './manifest.js';
 
 export interface ApplyManifestRequest {
   readonly contextId: string;
@@ -77,36 +89,7 @@ export class KubernetesService {
       emit: (event: OperationEventInput) => void;
     },
   ): Promise<AppliedObject[]> {
-    let seq = await this.inventory.countBy({ inventoryId: options.inventoryId });
-    return this.engine(client, options.emit).apply(objects, {
-      inventoryId: options.inventoryId,
-      ...(options.namespace ? { namespace: options.namespace } : {}),
-      dryRun: options.dryRun,
-      force: options.force ?? false,
-      wait: options.wait,
-      ...(options.timeoutSeconds ? { readinessTimeoutMs: options.timeoutSeconds * 1000 } : {}),
-      signal: options.signal,
-      emit: (event) => options.emit(toEvent(event)),
-      onApplied: async (object) => {
-        const key = {
-          inventoryId: options.inventoryId,
-          apiVersion: object.apiVersion,
-          kind: object.kind,
-          namespace: object.namespace ?? '',
-          name: object.name,
-        };
-        const existing = await this.inventory.findOneBy(key);
-        await this.inventory.save(
-          this.inventory.create({
-            ...key,
-            contextId: options.contextId,
-            seq: existing?.seq ?? seq++,
-            uid: object.uid ?? null,
-            appliedAt: new Date().toISOString(),
-          }),
-        );
-      },
-    });
+    return applyIntoInventory(client, objects, this.inventoryStore, { ...options, emit: (event) => options.emit(toEvent(event)) });
   }
 
   /** Deletes every object of an inventory in reverse order, forgetting each once it is gone. */
@@ -115,23 +98,29 @@ export class KubernetesService {
     inventoryId: string,
     options: { dryRun: boolean; signal: AbortSignal; emit: (event: OperationEventInput) => void },
   ): Promise<number> {
-    const rows = await this.inventory.find({ where: { inventoryId }, order: { seq: 'ASC' } });
-    const refs: ObjectRef[] = rows.map((row) => ({
-      apiVersion: row.apiVersion,
-      kind: row.kind,
-      name: row.name,
-      ...(row.namespace ? { namespace: row.namespace } : {}),
-    }));
-    await this.engine(client, options.emit).delete(refs, {
-      dryRun: options.dryRun,
-      signal: options.signal,
-      emit: (event) => options.emit(toEvent(event)),
-      onDeleted: async (ref) => {
-        await this.inventory.delete({ inventoryId, apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace ?? '', name: ref.name });
-      },
-    });
-    return refs.length;
+    return removeInventory(client, this.inventoryStore, inventoryId, { ...options, emit: (event) => options.emit(toEvent(event)) });
   }
+
+  /** Inventories as the engine sees them, kept in the database. */
+  readonly inventoryStore: InventoryStore = {
+    entries: async (inventoryId: string): Promise<InventoryEntry[]> =>
+      (await this.inventoryOf(inventoryId)).map((row) => ({
+        inventoryId: row.inventoryId,
+        contextId: row.contextId,
+        uid: row.uid,
+        seq: row.seq,
+        ref: { apiVersion: row.apiVersion, kind: row.kind, name: row.name, ...(row.namespace ? { namespace: row.namespace } : {}) },
+      })),
+    record: async (entry) => {
+      const key = { inventoryId: entry.inventoryId, apiVersion: entry.ref.apiVersion, kind: entry.ref.kind, namespace: entry.ref.namespace ?? '', name: entry.ref.name };
+      const existing = await this.inventory.findOneBy(key);
+      const seq = existing?.seq ?? ((await this.inventory.maximum('seq', { inventoryId: entry.inventoryId })) ?? -1) + 1;
+      await this.inventory.save(this.inventory.create({ ...key, contextId: entry.contextId, seq, uid: entry.uid, appliedAt: new Date().toISOString() }));
+    },
+    forget: async (inventoryId: string, ref: ObjectRef) => {
+      await this.inventory.delete({ inventoryId, apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace ?? '', name: ref.name });
+    },
+  };
 
   /** Deletes the objects a manifest names (and only those). */
   async deleteManifest(request: { contextId: string; manifest: string; namespace?: string | null; dryRun?: boolean | null }): Promise<OperationEntity> {
@@ -185,15 +174,8 @@ export class KubernetesService {
     return this.inventory.find({ where: { inventoryId }, order: { seq: 'ASC' } });
   }
 
-  engine(client: KubeApiClient, emit: (event: OperationEventInput) => void): ApplyEngine {
-    return new ApplyEngine(
-      client.withRetryListener((notice) =>
-        emit({
-          type: 'retrying',
-          summary: `${notice.method} ${notice.path}: ${notice.cause}; retrying in ${(notice.delayMs / 1000).toFixed(1)} s (attempt ${notice.attempt + 1})`,
-        }),
-      ),
-    );
+  engine(client: KubeApiClient, emit: (event: OperationEventInput) => void) {
+    return engineFor(client, (event) => emit(toEvent(event)));
   }
 
   parse(manifest: string): KubeObject[] {

@@ -5,7 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubeApiClient, KubeApiError } from '../../src/kubernetes/kube-api-client.js';
+import { KubeApiClient, KubeApiError } from '@meshery/kube-engine';
 import { collect, gql, gqlData, wsClient } from '../support/graphql-client.js';
 import { makeDataDir, startServerProcess, type ServerProcess } from '../support/server-process.js';
 
