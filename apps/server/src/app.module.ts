@@ -7,6 +7,7 @@ import { ConfigModule } from './config/config.module.js';
 import type { ServerConfig } from './config/server-config.js';
 import { HealthController } from './health/health.controller.js';
 import { KubernetesModule } from './kubernetes/kubernetes.module.js';
+import { MeshesModule } from './meshes/meshes.module.js';
 import { OperationsModule } from './operations/operations.module.js';
 import { PerformanceModule } from './performance/performance.module.js';
 import { PluginsModule } from './plugins/plugins.module.js';
@@ -48,6 +49,7 @@ export class AppModule {
         PerformanceModule,
         OperationsModule,
         KubernetesModule,
+        MeshesModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: GraphQLErrorFilter }],

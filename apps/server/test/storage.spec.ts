@@ -8,6 +8,8 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/app.js';
 import { loadServerConfig } from '../src/config/server-config.js';
+import { PluginStateEntity } from '../src/plugins/entities/plugin-state.entity.js';
+import { PluginStoreService } from '../src/plugins/plugin-store.service.js';
 import { dataSourceOptions, type DatabaseTarget } from '../src/storage/data-source-options.js';
 import { gql, gqlData } from './support/graphql-client.js';
 import { isolatedPostgres, POSTGRES_REQUIRED, POSTGRES_URL, postgresReachable } from './support/databases.js';
@@ -93,9 +95,49 @@ for (const database of databases) {
           'InitialSchema1763770000000',
           'OpenLoopStats1763780000000',
           'KubernetesAndOperations1763790000000',
+          'PluginState1763800000000',
         ]);
         const pending = await dataSource.driver.createSchemaBuilder().log();
         expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+      } finally {
+        await dataSource.destroy();
+      }
+    });
+
+    it('keeps each plugin its own store, values encrypted at rest', async () => {
+      const dataSource = new DataSource(dataSourceOptions(setup.target));
+      await dataSource.initialize();
+      try {
+        const config = loadServerConfig({ ...setup.env, MESHERY_PORT: '0' }, workspaceRoot);
+        const stores = new PluginStoreService(config, dataSource.getRepository(PluginStateEntity));
+        const linkerd = stores.storeFor('mesh-linkerd');
+        const istio = stores.storeFor('mesh-istio');
+        const secret = 'BEGIN-EC-PRIVATE-KEY-plain-text-marker';
+        await linkerd.set('certificates/ctx-1', { issuerKey: secret, days: 365 });
+        await linkerd.set('install/ctx-1', { version: 'stable-2.14.10' });
+        await linkerd.set('install/ctx_2', { version: 'stable-2.14.10' });
+        await istio.set('install/ctx-1', { version: '1.24.0' });
+
+        expect(await linkerd.get('certificates/ctx-1')).toEqual({ issuerKey: secret, days: 365 });
+        expect(await linkerd.keys('install/')).toEqual(['install/ctx-1', 'install/ctx_2']);
+        expect(await linkerd.keys('install/ctx_')).toEqual(['install/ctx_2']);
+        expect(await istio.keys()).toEqual(['install/ctx-1']);
+        expect(await istio.get('certificates/ctx-1')).toBeUndefined();
+
+        await linkerd.set('install/ctx-1', { version: 'edge-24.11.8' });
+        expect(await linkerd.get('install/ctx-1')).toEqual({ version: 'edge-24.11.8' });
+        await linkerd.delete('install/ctx-1');
+        await linkerd.delete('install/never-there');
+        expect(await linkerd.keys('install/')).toEqual(['install/ctx_2']);
+        await expect(linkerd.set('x'.repeat(201), 1)).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+
+        const rows: { sealedValue: string }[] = await dataSource.query(`SELECT "sealedValue" FROM plugin_state`);
+        expect(rows).toHaveLength(3);
+        for (const row of rows) {
+          expect(row.sealedValue).toMatch(/^v1:/);
+          expect(row.sealedValue).not.toContain(secret);
+          expect(row.sealedValue).not.toContain('stable-2.14.10');
+        }
       } finally {
         await dataSource.destroy();
       }

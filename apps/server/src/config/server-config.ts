@@ -38,6 +38,15 @@ export interface ServerConfig {
    */
   publicUrl: string;
   readonly publicUrlFromEnv: boolean;
+  /** Release artifacts (mesh CLIs, sample apps): where to look first, and whether to go online. */
+  readonly artifacts: {
+    /** A directory, `file:` URL or http(s) URL laid out as `<mirror>/<host>/<path>` of the official addresses. */
+    readonly mirror?: string;
+    /** Never download from the official addresses (mirror and cache only). */
+    readonly offline: boolean;
+  };
+  /** How often watched mesh statuses are checked again. */
+  readonly meshStatusIntervalSeconds: number;
 }
 
 /** Nest injection token of {@link ServerConfig}. */
@@ -66,7 +75,9 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
  * separated by the platform's path delimiter), `MESHERY_MAX_TEST_DURATION_SECONDS` (3600),
  * `MESHERY_MAX_CONNECTIONS` (10000), `MESHERY_MAX_RATE` (1000000), `MESHERY_PUBLIC_URL`,
  * `MESHERY_PLUGIN_CONFIG` (a YAML or JSON file of `<pluginId>: { ... }`; `<dataDir>/plugins.yaml`
- * when it exists).
+ * when it exists), `MESHERY_ARTIFACTS_MIRROR` (a directory or URL mirroring release artifacts),
+ * `MESHERY_ARTIFACTS_OFFLINE` (`1`: never download from the internet),
+ * `MESHERY_MESH_STATUS_INTERVAL_SECONDS` (10).
  */
 export function loadServerConfig(env: NodeJS.ProcessEnv, workspaceRoot: string): ServerConfig {
   const host = env['MESHERY_HOST'] || '127.0.0.1';
@@ -117,7 +128,28 @@ export function loadServerConfig(env: NodeJS.ProcessEnv, workspaceRoot: string):
     },
     publicUrl: (env['MESHERY_PUBLIC_URL'] || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/$/, ''),
     publicUrlFromEnv: Boolean(env['MESHERY_PUBLIC_URL']),
+    artifacts: { ...(artifactsMirror(env) ? { mirror: artifactsMirror(env)! } : {}), offline: flag(env, 'MESHERY_ARTIFACTS_OFFLINE') },
+    meshStatusIntervalSeconds: integer(env, 'MESHERY_MESH_STATUS_INTERVAL_SECONDS', 10, 1, 3600),
   };
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new ConfigError(`${name}="${env[name]}" is not valid: expected 1/true or 0/false`);
+}
+
+/** The artifacts mirror: a URL as given, a directory resolved (it must exist). */
+function artifactsMirror(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env['MESHERY_ARTIFACTS_MIRROR']?.trim();
+  if (!raw) return undefined;
+  if (/^(https?|file):/i.test(raw)) return raw;
+  const dir = path.resolve(raw);
+  if (!existsSync(dir)) {
+    throw new ConfigError(`MESHERY_ARTIFACTS_MIRROR="${raw}" is not valid: ${dir} does not exist (give a directory laid out as <mirror>/<host>/<path> of the release URLs, or an http(s) URL)`);
+  }
+  return dir;
 }
 
 /** Reads `<pluginId>: { ...config }` from a YAML or JSON file. */

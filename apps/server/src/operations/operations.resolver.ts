@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Int, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { invalidInput } from '../graphql/api-error.js';
 import { PUB_SUB } from '../pubsub/pubsub.module.js';
@@ -61,6 +61,13 @@ export class OperationsResolver {
   @Query(() => OperationModel)
   async operation(@Args('id', { type: () => ID }) id: string): Promise<OperationModel> {
     return toOperationModel(await this.operationsService.get(id));
+  }
+
+  @Mutation(() => OperationModel, {
+    description: 'Stops a running operation; it ends cancelled, its events showing what was done before (re-running converges).',
+  })
+  async cancelOperation(@Args('id', { type: () => ID }) id: string): Promise<OperationModel> {
+    return toOperationModel(await this.operationsService.cancel(id));
   }
 
   @ResolveField(() => [OperationEventModel])

@@ -4,7 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { randomUUID } from 'node:crypto';
 import type { Repository } from 'typeorm';
-import { notFound } from '../graphql/api-error.js';
+import { apiError, notFound } from '../graphql/api-error.js';
 import { PUB_SUB } from '../pubsub/pubsub.module.js';
 import { OperationEventEntity } from './entities/operation-event.entity.js';
 import { OperationEntity, type OperationStatus } from './entities/operation.entity.js';
@@ -37,6 +37,8 @@ interface Running {
   readonly entity: OperationEntity;
   readonly controller: AbortController;
   seq: number;
+  /** A user asked to cancel (as opposed to the server stopping). */
+  cancelRequested: boolean;
   writes: Promise<unknown>;
   done: Promise<void>;
 }
@@ -102,7 +104,7 @@ export class OperationsService implements OnApplicationBootstrap, BeforeApplicat
       error: null,
     });
     await this.operations.insert(entity);
-    const run: Running = { entity, controller: new AbortController(), seq: 0, writes: Promise.resolve(), done: Promise.resolve() };
+    const run: Running = { entity, controller: new AbortController(), seq: 0, cancelRequested: false, writes: Promise.resolve(), done: Promise.resolve() };
     this.running.set(entity.id, run);
     const emit = (event: OperationEventInput): void => this.record(run, event);
     run.done = (async () => {
@@ -115,14 +117,33 @@ export class OperationsService implements OnApplicationBootstrap, BeforeApplicat
       } catch (thrown) {
         const failure = PluginError.from(thrown);
         error = failure.toJSON();
-        status = run.controller.signal.aborted ? 'interrupted' : failure.code === 'CANCELLED' ? 'cancelled' : 'failed';
-        summary = failure.message;
+        status = run.cancelRequested ? 'cancelled' : run.controller.signal.aborted ? 'interrupted' : failure.code === 'CANCELLED' ? 'cancelled' : 'failed';
+        summary = run.cancelRequested ? `Cancelled: ${failure.message}` : failure.message;
       }
       this.record(run, { type: status === 'succeeded' ? 'done' : 'failed', summary, ...(error ? { error } : {}) }, { status, error });
       await run.writes;
       this.running.delete(entity.id);
     })().catch((e: unknown) => this.logger.error(`operation ${entity.id} could not be stored: ${(e as Error).message}`));
     return entity;
+  }
+
+  /**
+   * Asks a running operation to stop: its work sees the abort signal and ends `cancelled`, with
+   * the events showing what was done before. Fails when the operation is not running.
+   */
+  async cancel(id: string): Promise<OperationEntity> {
+    const run = this.running.get(id);
+    if (!run) {
+      const operation = await this.get(id);
+      throw apiError('PRECONDITION_FAILED', `Operation ${id} is not running (it is ${operation.status})`, {
+        probableCause: 'It ended before the cancellation arrived.',
+        remediation: 'Nothing to cancel; see its events for what it did.',
+      });
+    }
+    run.cancelRequested = true;
+    this.record(run, { type: 'info', summary: 'Cancellation requested' });
+    run.controller.abort(new PluginError('CANCELLED', 'Cancelled by the user'));
+    return run.entity;
   }
 
   async get(id: string): Promise<OperationEntity> {

@@ -1,9 +1,10 @@
-import { PluginHost, type PluginRecord, type Registered } from '@meshery/plugin-host';
-import type { LoadGenerator } from '@meshery/plugin-api';
+import { HostArtifactService, PluginHost, type PluginRecord, type Registered } from '@meshery/plugin-host';
+import type { LoadGenerator, MeshProvider } from '@meshery/plugin-api';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import path from 'node:path';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { PluginKubernetesService } from '../kubernetes/plugin-kubernetes.service.js';
+import { PluginStoreService } from './plugin-store.service.js';
 
 /** Owns the plugin host: discovers and starts plugins at boot, stops them at shutdown. */
 @Injectable()
@@ -11,7 +12,12 @@ export class PluginsService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Plugins');
   private readonly host: PluginHost;
 
-  constructor(@Inject(SERVER_CONFIG) config: ServerConfig, kubernetes: PluginKubernetesService) {
+  constructor(@Inject(SERVER_CONFIG) config: ServerConfig, kubernetes: PluginKubernetesService, stores: PluginStoreService) {
+    const artifacts = new HostArtifactService({
+      cacheDir: path.join(config.dataDir, 'artifacts'),
+      ...(config.artifacts.mirror ? { mirror: config.artifacts.mirror } : {}),
+      allowNetwork: !config.artifacts.offline,
+    });
     this.host = new PluginHost({
       hostVersion: config.version,
       sources: [
@@ -19,7 +25,7 @@ export class PluginsService implements OnModuleInit, OnApplicationShutdown {
         ...config.nodeModulesDirs.map((dir) => ({ kind: 'node-modules' as const, path: dir })),
       ],
       dataDir: path.join(config.dataDir, 'plugins'),
-      services: { kubernetes },
+      services: { kubernetes, artifacts, storeFor: (pluginId) => stores.storeFor(pluginId) },
       configFor: (pluginId) => config.pluginConfig[pluginId] ?? {},
       ...(config.pluginConfigFile ? { configSource: config.pluginConfigFile } : {}),
       sink: {
@@ -52,6 +58,10 @@ export class PluginsService implements OnModuleInit, OnApplicationShutdown {
 
   loadGenerators(): Registered<LoadGenerator>[] {
     return this.host.loadGenerators();
+  }
+
+  meshProviders(): Registered<MeshProvider>[] {
+    return this.host.meshProviders();
   }
 
   plugin(pluginId: string): PluginRecord | undefined {

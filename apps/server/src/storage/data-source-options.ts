@@ -5,12 +5,14 @@ import { ClusterConnectionEntity } from '../kubernetes/entities/cluster-connecti
 import { InventoryObjectEntity } from '../kubernetes/entities/inventory-object.entity.js';
 import { OperationEventEntity } from '../operations/entities/operation-event.entity.js';
 import { OperationEntity } from '../operations/entities/operation.entity.js';
+import { PluginStateEntity } from '../plugins/entities/plugin-state.entity.js';
 import { PerformanceProfileEntity } from '../performance/entities/performance-profile.entity.js';
 import { PerformanceResultLabelEntity } from '../performance/entities/performance-result-label.entity.js';
 import { PerformanceResultEntity } from '../performance/entities/performance-result.entity.js';
 import { InitialSchema1763770000000 } from './migrations/1763770000000-initial-schema.js';
 import { OpenLoopStats1763780000000 } from './migrations/1763780000000-open-loop-stats.js';
 import { KubernetesAndOperations1763790000000 } from './migrations/1763790000000-kubernetes-and-operations.js';
+import { PluginState1763800000000 } from './migrations/1763800000000-plugin-state.js';
 
 /** Every entity, listed explicitly so the same list works from sources and from dist. */
 export const ENTITIES = [
@@ -21,10 +23,11 @@ export const ENTITIES = [
   OperationEventEntity,
   ClusterConnectionEntity,
   InventoryObjectEntity,
+  PluginStateEntity,
 ];
 
 /** Every migration, in order. */
-export const MIGRATIONS = [InitialSchema1763770000000, OpenLoopStats1763780000000, KubernetesAndOperations1763790000000];
+export const MIGRATIONS = [InitialSchema1763770000000, OpenLoopStats1763780000000, KubernetesAndOperations1763790000000, PluginState1763800000000];
 
 /** Where the data lives: a PostgreSQL URL, or an SQLite file. */
 export type DatabaseTarget =
