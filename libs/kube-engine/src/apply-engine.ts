@@ -203,7 +203,7 @@ export class ApplyEngine {
       if (!resource) {
         // Its CRD is gone, and the custom resources with it.
         options.emit({ type: 'absent', summary: `${describeRef(ref)} is already gone (its kind is no longer served)`, object: ref });
-        await options.onDeleted?.(ref);
+        if (!options.dryRun) await options.onDeleted?.(ref);
         continue;
       }
       const path = ApiDiscovery.path(resource, ref.namespace, ref.name);

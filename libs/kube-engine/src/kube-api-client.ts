@@ -60,15 +60,15 @@ export interface RequestOptions {
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(new Error('aborted'));
-      },
-      { once: true },
-    );
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new Error('aborted'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 function queryString(query: RequestOptions['query']): string {
@@ -235,18 +235,25 @@ export class KubeApiClient {
     const httpOptions = await this.httpOptions(method, `${path}${queryString(options.query)}`, options.body === undefined ? undefined : options.contentType ?? 'application/json');
     return new Promise((resolve, reject) => {
       const transport = httpOptions.protocol === 'http:' ? http : https;
+      const onAbort = () => req.destroy(new Error('aborted'));
+      // One listener per request on a signal that lives as long as the whole operation: remove it
+      // when the request ends, or long operations pile them up.
+      const settle = <T>(fn: (value: T) => void) => (value: T) => {
+        options.signal?.removeEventListener('abort', onAbort);
+        fn(value);
+      };
       const req = transport.request({ ...httpOptions, timeout: options.timeoutMs ?? 30_000 }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? (safeJson(text) ?? text) : undefined });
+          settle(resolve)({ status: res.statusCode ?? 0, headers: res.headers, body: text ? (safeJson(text) ?? text) : undefined });
         });
-        res.on('error', reject);
+        res.on('error', settle(reject));
       });
       req.on('timeout', () => req.destroy(new Error(`no answer within ${(options.timeoutMs ?? 30_000) / 1000} s`)));
-      req.on('error', reject);
-      options.signal?.addEventListener('abort', () => req.destroy(new Error('aborted')), { once: true });
+      req.on('error', settle(reject));
+      options.signal?.addEventListener('abort', onAbort, { once: true });
       if (payload !== undefined) req.write(payload);
       req.end();
     });

@@ -46,11 +46,27 @@ const HEX64 = /^[0-9a-f]{64}$/i;
 /** Where an official address lives in a mirror laid out as `<mirror>/<host>/<path>`. */
 export function mirrorLocation(mirror: string, url: string): string {
   const official = new URL(url);
-  const relative = `${official.host}${decodeURIComponent(official.pathname)}`;
   if (/^https?:\/\//i.test(mirror)) return `${mirror.replace(/\/+$/, '')}/${official.host}${official.pathname}`;
   const root = mirror.startsWith('file:') ? fileURLToPath(mirror) : mirror;
-  return path.join(root, ...relative.split('/'));
+  return path.join(root, official.host, ...official.pathname.split('/').map(segmentName));
 }
+
+/**
+ * A path segment of an address as a file name: decoded, unless decoding would make it leave its
+ * directory (an encoded `/`, `\\` or `..`) or is malformed, in which case it stays encoded.
+ */
+function segmentName(segment: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+  return /[/\\\0]/.test(decoded) || decoded === '.' || decoded === '..' ? segment : decoded;
+}
+
+/** The file name of an address (its last path segment). */
+const fileNameOf = (url: string, fallback: string): string => segmentName(new URL(url).pathname.split('/').pop() ?? '') || fallback;
 
 function checksumOf(text: string, url: string): string {
   const token = text.trim().split(/\s+/)[0] ?? '';
@@ -77,9 +93,13 @@ export class HostArtifactService implements ArtifactService {
   constructor(private readonly options: ArtifactServiceOptions) {}
 
   fetch(request: ArtifactRequest, ctx: OperationContext<ArtifactEvent>): Promise<FetchedArtifact> {
-    this.check(request);
+    try {
+      this.check(request);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     // One download per URL at a time; a second caller shares the first's outcome.
-    const key = `${request.url}|${request.extract ?? ''}`;
+    const key = `${request.url}|${request.extract ?? ""}|${request.sha256 ?? request.sha256Url ?? ""}`;
     const running = this.inFlight.get(key);
     if (running) return running;
     const started = this.fetchOnce(request, ctx).finally(() => this.inFlight.delete(key));
@@ -88,14 +108,16 @@ export class HostArtifactService implements ArtifactService {
   }
 
   private check(request: ArtifactRequest): void {
-    let url: URL;
-    try {
-      url = new URL(request.url);
-    } catch {
-      throw new PluginError('INVALID_REQUEST', `"${request.url}" is not an absolute URL`, { remediation: 'Give the official https address of the release artifact.' });
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new PluginError('INVALID_REQUEST', `Artifact addresses must be http(s) URLs, not ${url.protocol}`, { remediation: 'Give the official https address; point a mirror at local files instead.' });
+    for (const address of [request.url, ...(request.sha256Url !== undefined ? [request.sha256Url] : [])]) {
+      let url: URL;
+      try {
+        url = new URL(address);
+      } catch {
+        throw new PluginError('INVALID_REQUEST', `"${address}" is not an absolute URL`, { remediation: 'Give the official https address of the release artifact.' });
+      }
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new PluginError('INVALID_REQUEST', `Artifact addresses must be http(s) URLs, not ${url.protocol}`, { remediation: 'Give the official https address; point a mirror at local files instead.' });
+      }
     }
     if (request.sha256 !== undefined && !HEX64.test(request.sha256)) {
       throw new PluginError('INVALID_REQUEST', `The expected SHA-256 of ${request.url} is not 64 hexadecimal digits`);
@@ -120,17 +142,21 @@ export class HostArtifactService implements ArtifactService {
 
   private async fetchOnce(request: ArtifactRequest, ctx: OperationContext<ArtifactEvent>): Promise<FetchedArtifact> {
     const dir = this.dirFor(request.url);
-    const name = decodeURIComponent(new URL(request.url).pathname.split('/').pop() || 'artifact');
+    const name = fileNameOf(request.url, 'artifact');
+    const cancelled = () => new PluginError('CANCELLED', `Download of ${name} cancelled`);
+    if (ctx.signal.aborted) throw cancelled();
     const cached = await this.fromCache(dir, request);
     if (cached) {
       ctx.emit({ type: 'artifact', summary: `Using cached ${name} (SHA-256 ${cached.sha256.slice(0, 12)}…, from ${cached.source})` });
       return cached;
     }
     await mkdir(dir, { recursive: true });
-    const expected = await this.expectedDigest(request, dir, ctx);
+    const expected = await this.expectedDigest(request, dir, ctx).catch((error: unknown) => {
+      throw ctx.signal.aborted ? cancelled() : error;
+    });
     const failures: string[] = [];
     for (const source of this.sources(request, request.url)) {
-      ctx.signal.throwIfAborted?.();
+      if (ctx.signal.aborted) throw cancelled();
       const temp = path.join(dir, `.download-${randomUUID()}`);
       try {
         const { sha256, bytes } = await this.download(source, temp, ctx.signal);
@@ -140,7 +166,9 @@ export class HostArtifactService implements ArtifactService {
             remediation: `Replace the copy at ${source} with the official file from ${request.url} (and its checksum file), then run the operation again.`,
           });
         }
-        const file = path.join(dir, name);
+        // In a directory of its own, so no name can collide with the cache's bookkeeping.
+        const file = path.join(dir, 'file', name);
+        await mkdir(path.dirname(file), { recursive: true });
         await rename(temp, file);
         if (request.executable) await chmod(file, 0o755);
         let extracted: string | undefined;
@@ -170,7 +198,7 @@ export class HostArtifactService implements ArtifactService {
           failures.push(`${source}: ${error.message}`);
           continue;
         }
-        if (ctx.signal.aborted) throw new PluginError('CANCELLED', `Download of ${name} cancelled`);
+        if (ctx.signal.aborted) throw cancelled();
         throw error;
       }
     }
@@ -207,7 +235,7 @@ export class HostArtifactService implements ArtifactService {
           await rm(temp, { force: true });
         }
       }
-      const name = decodeURIComponent(new URL(request.sha256Url).pathname.split('/').pop() || 'checksum');
+      const name = fileNameOf(request.sha256Url, 'checksum');
       throw this.unavailable(name, { ...request, url: request.sha256Url }, failures);
     }
     const trusted = await this.trusted(request.url);
@@ -229,7 +257,7 @@ export class HostArtifactService implements ArtifactService {
     } catch {
       return undefined;
     }
-    return { path: record.extracted ?? record.file, sha256: record.sha256, source: record.source, cached: true };
+    return { path: request.extract && record.extracted ? record.extracted : record.file, sha256: record.sha256, source: record.source, cached: true };
   }
 
   private async unpack(file: string, dir: string): Promise<string> {
@@ -313,9 +341,13 @@ export class HostArtifactService implements ArtifactService {
       }
       input = createReadStream(source);
     }
+    const output = createWriteStream(target, { mode: 0o644 });
     try {
-      await pipeline(input, meter, createWriteStream(target, { mode: 0o644 }), { signal });
+      await pipeline(input, meter, output, { signal });
     } catch (error) {
+      // pipeline rejects before the file is closed (or even opened): wait, so the caller's removal
+      // of the partial file comes after it exists.
+      if (!output.closed) await new Promise<void>((resolve) => output.once('close', () => resolve()));
       if (error instanceof SourceUnavailable || signal.aborted) throw error;
       throw new SourceUnavailable(`the transfer broke off: ${(error as Error).message}`);
     }

@@ -104,6 +104,8 @@ export class OperationsService implements OnApplicationBootstrap, BeforeApplicat
       error: null,
     });
     await this.operations.insert(entity);
+    // What the caller is told: the operation as it started (the work may end before the answer goes out).
+    const started = this.operations.create({ ...entity });
     const run: Running = { entity, controller: new AbortController(), seq: 0, cancelRequested: false, writes: Promise.resolve(), done: Promise.resolve() };
     this.running.set(entity.id, run);
     const emit = (event: OperationEventInput): void => this.record(run, event);
@@ -115,16 +117,29 @@ export class OperationsService implements OnApplicationBootstrap, BeforeApplicat
         summary = await work({ id: entity.id, signal: run.controller.signal, emit });
         status = 'succeeded';
       } catch (thrown) {
-        const failure = PluginError.from(thrown);
+        let failure = PluginError.from(thrown);
+        // However the work noticed the abort (a request torn down, a wait cut short), the outcome
+        // is the user's cancel or the server's stop, not a fault of the work.
+        if (run.cancelRequested && failure.code !== 'CANCELLED') {
+          failure = new PluginError('CANCELLED', 'Cancelled by the user', {
+            probableCause: `cancelOperation was called while: ${failure.message}`,
+            remediation: 'Run the operation again to finish it (applying converges), or remove what it applied.',
+          });
+        } else if (run.controller.signal.aborted && failure.code !== 'CANCELLED') {
+          failure = new PluginError('CANCELLED', 'The server stopped while this operation ran', {
+            probableCause: `The server was stopped while: ${failure.message}`,
+            remediation: 'Run the operation again; applying is idempotent and resumes where it stopped.',
+          });
+        }
         error = failure.toJSON();
         status = run.cancelRequested ? 'cancelled' : run.controller.signal.aborted ? 'interrupted' : failure.code === 'CANCELLED' ? 'cancelled' : 'failed';
-        summary = run.cancelRequested ? `Cancelled: ${failure.message}` : failure.message;
+        summary = failure.message;
       }
       this.record(run, { type: status === 'succeeded' ? 'done' : 'failed', summary, ...(error ? { error } : {}) }, { status, error });
       await run.writes;
       this.running.delete(entity.id);
     })().catch((e: unknown) => this.logger.error(`operation ${entity.id} could not be stored: ${(e as Error).message}`));
-    return entity;
+    return started;
   }
 
   /**

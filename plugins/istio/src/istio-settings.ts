@@ -1,0 +1,36 @@
+import type { PluginConfig } from '@meshery/plugin-api';
+
+/** The plugin configuration (manifest `configSchema`), with its defaults. */
+export interface IstioSettings {
+  /** A directory or base URL laid out as `<mirror>/<host>/<path>` of the official URLs. */
+  readonly mirror?: string;
+  /** An installed istioctl to use instead of the release archive's; its version must match. */
+  readonly cliPath?: string;
+  /** How long to wait for the control plane (and sample apps) to become ready. */
+  readonly readinessTimeoutSeconds: number;
+  /** How long one istioctl command may run. */
+  readonly cliTimeoutSeconds: number;
+  /** Versions offered besides the pinned ones. */
+  readonly versions: readonly string[];
+}
+
+export const DEFAULT_READINESS_TIMEOUT_SECONDS = 300;
+export const DEFAULT_CLI_TIMEOUT_SECONDS = 120;
+
+const nonEmpty = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+const positive = (value: unknown, fallback: number): number =>
+  typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+
+/** Reads the settings; the host has already checked them against the manifest's schema. */
+export function readIstioSettings(config: PluginConfig): IstioSettings {
+  const mirror = nonEmpty(config.get('mirror'));
+  const cliPath = nonEmpty(config.get('cliPath'));
+  const versions = config.get<unknown>('versions');
+  return {
+    ...(mirror ? { mirror } : {}),
+    ...(cliPath ? { cliPath } : {}),
+    readinessTimeoutSeconds: positive(config.get('readinessTimeoutSeconds'), DEFAULT_READINESS_TIMEOUT_SECONDS),
+    cliTimeoutSeconds: positive(config.get('cliTimeoutSeconds'), DEFAULT_CLI_TIMEOUT_SECONDS),
+    versions: Array.isArray(versions) ? versions.filter((v): v is string => typeof v === 'string') : [],
+  };
+}
