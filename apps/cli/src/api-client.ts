@@ -86,8 +86,11 @@ export function unreachable(connection: Connection, why: string): CliError {
 /** Handlers of a subscription. `next` returns true on the last event it wants. */
 export interface SubscriptionOptions<T> {
   next(data: T): boolean;
-  /** Fails the subscription when no event arrived for this long. */
-  stallTimeoutMs: number;
+  /**
+   * Fails the subscription when no event arrived for this long; absent for streams that are
+   * quiet by nature (a mesh status only changes now and then).
+   */
+  stallTimeoutMs?: number;
   /** What the stall message says is stalled. */
   describe: string;
   /** Added to stall and connection-lost errors: what to do. */
@@ -245,8 +248,10 @@ export class ApiClient {
     };
     const arm = (): void => {
       clearTimeout(timer);
+      const stallTimeoutMs = options.stallTimeoutMs;
+      if (stallTimeoutMs === undefined) return;
       timer = setTimeout(() => {
-        const seconds = options.stallTimeoutMs / 1000;
+        const seconds = stallTimeoutMs / 1000;
         finish(
           new CliError(ExitCode.STALLED, `${options.describe} reported nothing for ${seconds} s`, {
             cause:
@@ -256,7 +261,7 @@ export class ApiClient {
             remedy: `${options.remedy} Raise --stall-timeout if the server is slow to report.`,
           }),
         );
-      }, options.stallTimeoutMs);
+      }, stallTimeoutMs);
     };
     arm();
     unsubscribe = client.subscribe<T>(

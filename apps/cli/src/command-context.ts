@@ -9,6 +9,27 @@ export function clientOf(command: Command): ApiClient {
   return new ApiClient(resolveConnection(command.optsWithGlobals<GlobalOptions>()));
 }
 
+/** The top of a command's tree (the program). */
+export function rootOf(command: Command): Command {
+  let root = command;
+  while (root.parent) root = root.parent;
+  return root;
+}
+
+/**
+ * The value of an option a command declares that is also a program option (`--timeout`,
+ * `--version`). Commander hands program options to the program wherever they stand on the command
+ * line, so the command's own copy stays empty: its value is the program's, when it was given on
+ * the command line (not when it came from the environment).
+ */
+export function sharedOption(command: Command, name: string): string | undefined {
+  const own: unknown = command.opts()[name];
+  if (typeof own === 'string') return own;
+  const root = rootOf(command);
+  const value: unknown = root.opts()[name];
+  return root.getOptionValueSource(name) === 'cli' && typeof value === 'string' ? value : undefined;
+}
+
 /** Collects a repeatable option's values. */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];

@@ -16,15 +16,21 @@ export const ExitCode = {
   API_ERROR: 4,
   /** The test ran, but at least one --threshold was violated (or could not be measured). */
   THRESHOLD_VIOLATED: 5,
+  /** `mesh status`: the checks ran, but the mesh is not installed or a check failed (like a violated threshold). */
+  NOT_HEALTHY: 5,
   /** The test failed or was interrupted on the server (no complete result). */
   RUN_FAILED: 6,
+  /** A mesh operation (install, uninstall, sample app, injection) failed or was interrupted on the server. */
+  OPERATION_FAILED: 6,
   /** The test was cancelled on the server by someone else. */
   RUN_CANCELLED: 7,
-  /** The run stopped reporting progress for --stall-timeout. */
+  /** A mesh operation was cancelled on the server by someone else. */
+  OPERATION_CANCELLED: 7,
+  /** The run stopped reporting progress for --stall-timeout (or a mesh operation did not end within --timeout). */
   STALLED: 8,
   /** `system start|stop` could not start or stop the local server. */
   SYSTEM: 9,
-  /** Interrupted with Ctrl-C (a running test is cancelled on the server first). */
+  /** Interrupted with Ctrl-C (a running test or mesh operation is cancelled on the server first). */
   INTERRUPTED: 130,
 } as const;
 

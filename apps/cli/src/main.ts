@@ -2,10 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { clusterCommand } from './commands/cluster.js';
+import { meshCommand } from './commands/mesh.js';
 import { perfCommand } from './commands/perf.js';
 import { systemCommand } from './commands/system.js';
 import { DEFAULT_STALL_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS } from './config.js';
-import { CliError, ExitCode, formatError } from './exit-codes.js';
+import { CliError, ExitCode, formatError, usageError } from './exit-codes.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -13,7 +14,10 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 export function buildProgram(): Command {
   const program = new Command('mesheryctl')
     .description('Meshery from the terminal and CI pipelines: run and check performance tests, manage the server and clusters.')
-    .version(version, '-v, --version')
+    // Commander reads a program option wherever it stands on the command line, so `mesh install
+    // --version <v>` arrives here too: without a value it prints mesheryctl's version, with one it
+    // is the value of the command that declares --version (see sharedOption).
+    .addOption(new Option('-v, --version [version]', 'print the version of mesheryctl (on "mesh install": the mesh version to install)'))
     .option('--server <url>', 'server URL (default: the config file\'s current server, else http://127.0.0.1:9081)')
     .option('--server-name <name>', 'a server named in the config file (~/.meshery/config.yaml or MESHERY_CONFIG)')
     .option('--token <token>', 'API token, sent as "Authorization: Bearer <token>" (or MESHERY_TOKEN)')
@@ -23,12 +27,26 @@ export function buildProgram(): Command {
       'after',
       `
 Exit codes: 0 ok, 2 usage error, 3 server unreachable (or connection lost), 4 API error,
-5 threshold violated, 6 run failed, 7 run cancelled on the server, 8 run stalled,
-9 system start/stop failed, 130 interrupted (Ctrl-C; a running test is cancelled), 1 internal error.`,
+5 threshold violated or mesh not healthy, 6 run or mesh operation failed, 7 run or operation
+cancelled on the server, 8 run stalled or operation not done within --timeout,
+9 system start/stop failed, 130 interrupted (Ctrl-C; a running test or mesh operation is
+cancelled), 1 internal error.`,
     );
+  program.on('option:version', (value: string | null) => {
+    if (value !== null) return;
+    process.stdout.write(`${version}\n`);
+    throw new CommanderError(0, 'commander.version', version);
+  });
+  program.hook('preAction', (_program, action) => {
+    const value: unknown = program.opts()['version'];
+    if (typeof value === 'string' && !action.options.some((option) => option.long === '--version')) {
+      throw usageError(`--version takes no value here ("${value}")`, 'Only "mesh install --version <version>" takes one; "mesheryctl --version" prints the version of mesheryctl.');
+    }
+  });
   program.addCommand(systemCommand());
   program.addCommand(perfCommand());
   program.addCommand(clusterCommand());
+  program.addCommand(meshCommand());
   configure(program);
   return program;
 }

@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { parseDurationSeconds } from '../src/duration.js';
 import { CliError, ExitCode } from '../src/exit-codes.js';
 import { fortioToSmp, isFortioResult } from '../src/fortio.js';
+import { statusView } from '../src/commands/mesh-format.js';
+import { operationOutcomeError } from '../src/commands/mesh-operation.js';
+import type { Operation } from '../src/mesh-model.js';
+import { meshInstallOptions, parseOptionValue } from '../src/mesh-options.js';
 import type { PerformanceResult } from '../src/perf-model.js';
 import { parseSmpTestConfig } from '../src/smp-config.js';
 import { evaluateThresholds, parseThreshold } from '../src/thresholds.js';
@@ -178,5 +182,92 @@ describe('Fortio conversion', () => {
     expect(client).toMatchObject({ load_generator: 'fortio', connections: 4, endpoint_urls: ['http://svc/'], body: 'hello' });
     expect(client['rps']).toBeUndefined();
     expect(JSON.parse(client['additional_options'] as string)).toEqual({ method: 'POST', load_model: 'closed-loop' });
+  });
+});
+
+describe('mesh install options', () => {
+  it('types --option values: booleans, null, numbers and JSON; the rest stays a string', () => {
+    expect(parseOptionValue('true', 'x')).toBe(true);
+    expect(parseOptionValue('false', 'x')).toBe(false);
+    expect(parseOptionValue('null', 'x')).toBeNull();
+    expect(parseOptionValue('600', 'x')).toBe(600);
+    expect(parseOptionValue('-1.5e2', 'x')).toBe(-150);
+    expect(parseOptionValue('"1.20"', 'x')).toBe('1.20');
+    expect(parseOptionValue('[a, 2]', 'x')).toEqual(['a', 2]);
+    expect(parseOptionValue('{"k": "v"}', 'x')).toEqual({ k: 'v' });
+    expect(parseOptionValue('/dev/stdout', 'x')).toBe('/dev/stdout');
+    expect(parseOptionValue('1.2.3', 'x')).toBe('1.2.3');
+    expect(parseOptionValue('007', 'x')).toBe('007');
+    expect(parseOptionValue('a=b', 'x')).toBe('a=b');
+  });
+
+  it('lays --option over the options file; name.key sets a key, dots and all, inside a map option', () => {
+    const options = meshInstallOptions(
+      ['readinessTimeoutSeconds=600', 'set.meshConfig.accessLogFile=/dev/stdout', 'set.values.pilot.env[0].value=x=y'],
+      { text: 'readinessTimeoutSeconds: 300\nset:\n  values.pilot.traceSampling: 10\n', name: 'options.yaml' },
+    );
+    expect(options).toEqual({
+      readinessTimeoutSeconds: 600,
+      set: { 'values.pilot.traceSampling': 10, 'meshConfig.accessLogFile': '/dev/stdout', 'values.pilot.env[0].value': 'x=y' },
+    });
+    expect(meshInstallOptions(undefined)).toEqual({});
+  });
+
+  it('refuses malformed options as usage errors (exit 2)', () => {
+    const usage = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (error) {
+        expect(error).toBeInstanceOf(CliError);
+        expect((error as CliError).exitCode).toBe(ExitCode.USAGE);
+        return (error as CliError).message;
+      }
+      throw new Error('no error');
+    };
+    expect(usage(() => meshInstallOptions(['=1']))).toBe('--option "=1" is not NAME=VALUE');
+    expect(usage(() => meshInstallOptions(['a b=1']))).toBe('--option "a b=1" is not NAME=VALUE');
+    expect(usage(() => meshInstallOptions(['set=1', 'set.x=2']))).toBe('--option "set.x=2" sets a key inside "set", which is already 1');
+    expect(usage(() => meshInstallOptions([], { text: '42', name: 'o.yaml' }))).toBe('--options-file o.yaml must hold a mapping of option names to values, not 42');
+  });
+});
+
+describe('mesh status and operation outcomes', () => {
+  const status = {
+    contextId: 'c',
+    mesh: 'istio',
+    installed: true,
+    version: '1.24.0',
+    namespace: 'istio-system',
+    managedByMeshery: false,
+    healthy: false,
+    checkedAt: '2026-01-01T00:00:00Z',
+    checks: [
+      { component: 'istiod', healthy: true, message: '1/1 replicas available' },
+      { component: 'sidecar injector webhook', healthy: false, message: 'no CA bundle', remediation: 'Restart istiod.' },
+    ],
+  };
+
+  it('shows who installed the mesh, ✔/✖ per check, and the remediation of failed checks only', () => {
+    const text = statusView(status, 'kind');
+    expect(text.split('\n')[0]).toBe('istio on cluster kind: installed (version 1.24.0 in istio-system), managed by someone else, NOT healthy');
+    expect(text).toMatch(/│ ✔ │ istiod\s+│ 1\/1 replicas available │\s+│/);
+    expect(text).toMatch(/│ ✖ │ sidecar injector webhook │ no CA bundle\s+│ Restart istiod\. │/);
+    const healthy = statusView({ ...status, healthy: true, checks: [status.checks[0]!] }, 'kind');
+    expect(healthy).not.toContain('remediation');
+  });
+
+  it('maps how an operation ended to an exit code: 0, 6 with the error, 7, 130 when this process cancelled it', () => {
+    const operation: Operation = { id: 'op', kind: 'install-mesh', status: 'SUCCEEDED', summary: 'Install Istio', createdAt: '' };
+    expect(operationOutcomeError(operation, false)).toBeUndefined();
+    const failed = operationOutcomeError(
+      { ...operation, status: 'FAILED', error: { code: 'UNSUPPORTED_VERSION', message: 'no such version', probableCause: 'typo', remediation: 'pick one' } },
+      false,
+    )!;
+    expect(failed.exitCode).toBe(ExitCode.OPERATION_FAILED);
+    expect(failed.message).toBe('operation op failed: no such version');
+    expect(failed.details).toMatchObject({ code: 'UNSUPPORTED_VERSION', cause: 'typo', remedy: 'pick one' });
+    expect(operationOutcomeError({ ...operation, status: 'INTERRUPTED' }, false)!.exitCode).toBe(ExitCode.OPERATION_FAILED);
+    expect(operationOutcomeError({ ...operation, status: 'CANCELLED' }, false)!.exitCode).toBe(ExitCode.OPERATION_CANCELLED);
+    expect(operationOutcomeError({ ...operation, status: 'CANCELLED' }, true)!.exitCode).toBe(ExitCode.INTERRUPTED);
   });
 });

@@ -1,11 +1,13 @@
 import { Command } from 'commander';
+import type { ApiClient } from '../api-client.js';
 import { clientOf, readInput } from '../command-context.js';
+import { CliError, ExitCode, usageError } from '../exit-codes.js';
 import { keyValues, outputFormat, print, table } from '../output.js';
 
 const OUTPUT_HELP = 'output format: table, json or yaml';
 const CONNECTION_FIELDS = 'id name contextName clusterName server defaultNamespace source createdAt';
 
-interface ClusterConnection {
+export interface ClusterConnection {
   id: string;
   name: string;
   contextName: string;
@@ -23,6 +25,33 @@ interface ClusterInfo {
   platform?: string | null;
   nodeCount?: number | null;
   error?: { code: string; message: string; probableCause?: string | null; remediation?: string | null } | null;
+}
+
+/**
+ * A cluster connection by id, or else by exact name (the value of a --cluster option). An unknown
+ * one is an API error (exit 4) that lists the connections; a name two connections share, a usage
+ * error that lists their ids.
+ */
+export async function resolveCluster(client: ApiClient, idOrName: string): Promise<ClusterConnection> {
+  const { clusterConnections } = await client.graphql<{ clusterConnections: ClusterConnection[] }>(
+    `query { clusterConnections { ${CONNECTION_FIELDS} } }`,
+  );
+  const byId = clusterConnections.find((c) => c.id === idOrName);
+  if (byId) return byId;
+  const byName = clusterConnections.filter((c) => c.name === idOrName);
+  if (byName.length === 1) return byName[0]!;
+  if (byName.length > 1) {
+    throw usageError(`${byName.length} cluster connections are named "${idOrName}"`, `Give the id instead: ${byName.map((c) => c.id).join(', ')}.`);
+  }
+  const known = clusterConnections.map((c) => `${c.name} (${c.id})`);
+  throw new CliError(ExitCode.API_ERROR, `No cluster connection with id or name "${idOrName}"`, {
+    code: 'NOT_FOUND',
+    cause: known.length > 0 ? `The server knows ${known.length === 1 ? 'one connection' : `${known.length} connections`}: ${known.join(', ')}.` : 'The server has no cluster connections.',
+    remedy:
+      known.length > 0
+        ? 'Give one of those names or ids to --cluster ("mesheryctl cluster list" shows them).'
+        : 'Connect one with "mesheryctl cluster add --kubeconfig FILE", then give its name or id to --cluster.',
+  });
 }
 
 /** `mesheryctl cluster ...`: Kubernetes clusters the server manages (one kubeconfig context each). */

@@ -29,11 +29,21 @@ export interface CliRun {
   readonly elapsedMs: number;
 }
 
+/** A CLI process still running: what it printed so far, and how it ends. */
+export interface CliProcess {
+  readonly child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves once stdout or stderr matches `pattern`; rejects after `timeoutMs` or when the process ends first. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  readonly done: Promise<CliRun>;
+}
+
 /**
- * Runs the built CLI (`node apps/cli/dist/main.js ...`) as a process, with only the environment
+ * Starts the built CLI (`node apps/cli/dist/main.js ...`) as a process, with only the environment
  * given (plus PATH), and kills it if it outlives `killAfterMs`: a test never hangs on it.
  */
-export function runCli(args: readonly string[], env: Record<string, string>, { killAfterMs = 30_000, stdin }: { killAfterMs?: number; stdin?: string } = {}): Promise<CliRun> {
+export function spawnCli(args: readonly string[], env: Record<string, string>, { killAfterMs = 30_000, stdin }: { killAfterMs?: number; stdin?: string } = {}): CliProcess {
   const started = Date.now();
   const child = spawn(process.execPath, [cliMain, ...args], {
     env: { PATH: process.env['PATH'] ?? '', ...env },
@@ -41,16 +51,57 @@ export function runCli(args: readonly string[], env: Record<string, string>, { k
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const waiters = new Set<() => void>();
+  const onOutput = () => {
+    for (const check of waiters) check();
+  };
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    onOutput();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    onOutput();
+  });
   child.stdin.end(stdin ?? '');
   const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-  return new Promise((resolve) => {
+  const done = new Promise<CliRun>((resolve) => {
     child.once('close', (code, signal) => {
       clearTimeout(killer);
+      onOutput();
       resolve({ code, signal, stdout, stderr, elapsedMs: Date.now() - started });
     });
   });
+  let ended = false;
+  void done.then(() => (ended = true));
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    done,
+    waitFor(pattern, timeoutMs = 15_000) {
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => finish(new Error(`no ${pattern} within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`)), timeoutMs);
+        const finish = (error?: Error) => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          if (error) reject(error);
+          else resolve();
+        };
+        const check = () => {
+          if (pattern.test(stdout) || pattern.test(stderr)) finish();
+          else if (ended || child.exitCode !== null || child.signalCode !== null) finish(new Error(`the CLI ended before printing ${pattern}\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+}
+
+/** Runs the built CLI to its end (see {@link spawnCli}). */
+export function runCli(args: readonly string[], env: Record<string, string>, options: { killAfterMs?: number; stdin?: string } = {}): Promise<CliRun> {
+  return spawnCli(args, env, options).done;
 }
 
 /** A server process started for a test. */
