@@ -42,6 +42,11 @@ export interface ApplyOptions {
   readonly emit: (event: EngineEvent) => void;
   /** Called after each object is applied (not in a dry run), before the next one. */
   readonly onApplied?: (object: AppliedObject) => Promise<void> | void;
+  /**
+   * Called before an object that does not exist yet is created (not in a dry run), so that an
+   * apply cut short while the API server commits it still leaves it recorded.
+   */
+  readonly onCreating?: (object: ObjectRef) => Promise<void> | void;
 }
 
 export interface DeleteOptions {
@@ -84,11 +89,17 @@ export function objectError(action: string, ref: ObjectRef, error: unknown): Plu
         error.reason === 'Conflict' && /manager|field/i.test(detail)
           ? 'Another field manager (a person with kubectl, another tool or controller) owns fields this manifest sets.'
           : 'The object changed on the server while it was being applied.',
-        'Check who else manages the object; apply again with force to take ownership of the fields, or change the manifest.',
+        'Check who else manages the object (kubectl get -o yaml --show-managed-fields); if Meshery should own those fields, apply again with force (applyManifest force: true), or change the manifest.',
       );
     }
+    if (error.status === 403 && /being terminated/i.test(detail)) {
+      return engineError('PRECONDITION_FAILED', `${action} ${what} was refused: ${detail}`, 'Its namespace is being deleted.', 'Wait until the namespace is gone (kubectl get namespace), then run the operation again.');
+    }
+    if (error.status === 403 && /exceeded quota|forbidden: exceeded/i.test(detail)) {
+      return engineError('PRECONDITION_FAILED', `${action} ${what} was refused: ${detail}`, 'A ResourceQuota of the namespace does not leave room for it.', 'Raise the quota (kubectl describe resourcequota -n <namespace>) or free resources, then run the operation again.');
+    }
     if (error.status === 401 || error.status === 403) {
-      return engineError('PRECONDITION_FAILED', `${action} ${what} was refused: ${detail}`, 'The credentials of this cluster connection lack the permission.', 'Use a kubeconfig context whose user may manage this kind of object (RBAC).');
+      return engineError('PRECONDITION_FAILED', `${action} ${what} was refused: ${detail}`, error.status === 401 ? 'The credentials of this cluster connection were not accepted (expired or revoked).' : 'The credentials of this cluster connection lack the permission (RBAC), or an admission policy forbids the object.', error.status === 401 ? 'Refresh the kubeconfig and add the cluster connection again.' : 'Use a kubeconfig context whose user may manage this kind of object (kubectl auth can-i), or check the cluster’s admission policies.');
     }
     if (error.status === 400 || error.status === 422 || error.status === 404) {
       return engineError('INVALID_REQUEST', `${action} ${what} was rejected by the API server: ${detail}`, 'The object is invalid for this cluster (a wrong field, value or version).', 'Fix the object in the manifest; objects before it in the event log were applied.');
@@ -189,8 +200,13 @@ export class ApplyEngine {
     return applied;
   }
 
-  async delete(refs: readonly ObjectRef[], options: DeleteOptions): Promise<void> {
-    for (const given of inDeleteOrder(refs)) {
+  /**
+   * Deletes objects in reverse dependency order. A ref that carries the `uid` recorded when it was
+   * applied deletes only that very object: one deleted and re-created by someone else since is
+   * left alone.
+   */
+  async delete(refs: readonly (ObjectRef & { readonly uid?: string | null })[], options: DeleteOptions): Promise<void> {
+    for (const { uid: recordedUid, ...given } of inDeleteOrder(refs)) {
       this.throwIfAborted(options.signal);
       const resource = await this.discovery.resource(given.apiVersion, given.kind).catch((error: unknown) => {
         throw objectError('Looking up the kind of', given, error);
@@ -207,10 +223,19 @@ export class ApplyEngine {
         continue;
       }
       const path = ApiDiscovery.path(resource, ref.namespace, ref.name);
+      const replaced = () => {
+        options.emit({ type: 'absent', summary: `${describeRef(ref)} was deleted and re-created by someone else since it was applied: left alone`, object: ref });
+      };
       try {
         const existing = await this.client.request('GET', path, { signal: options.signal });
+        if (recordedUid && existing?.metadata?.uid && existing.metadata.uid !== recordedUid) {
+          replaced();
+          if (!options.dryRun) await options.onDeleted?.(ref);
+          continue;
+        }
         await this.client.request('DELETE', path, {
           query: { propagationPolicy: 'Background', ...(options.dryRun ? { dryRun: 'All' } : {}) },
+          ...(recordedUid ? { body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid: recordedUid } } } : {}),
           signal: options.signal,
         });
         if (!options.dryRun && options.wait !== false) await this.waitGone(ref, resource, existing?.metadata?.uid, options);
@@ -218,6 +243,8 @@ export class ApplyEngine {
       } catch (error) {
         if (error instanceof KubeApiError && error.status === 404) {
           options.emit({ type: 'absent', summary: `${describeRef(ref)} is already gone`, object: ref });
+        } else if (recordedUid && error instanceof KubeApiError && error.status === 409 && /precondition/i.test(error.message)) {
+          replaced();
         } else {
           throw objectError('Deleting', ref, error);
         }
@@ -262,6 +289,7 @@ export class ApplyEngine {
         if (error instanceof KubeApiError && error.status === 404) return undefined;
         throw error;
       });
+      if (!existing && !options.dryRun) await options.onCreating?.(ref);
       answer = await this.client.request('PATCH', path, {
         query: { fieldManager: FIELD_MANAGER, ...(options.force ? { force: true } : {}), ...(options.dryRun ? { dryRun: 'All' } : {}) },
         body: JSON.stringify(object),

@@ -211,6 +211,34 @@ spec:
       await kube.removeInventory({ contextId: CONTEXT, inventoryId }, operation().ctx);
     });
 
+    it('leaves alone an object deleted and re-created by someone else since it was applied', async () => {
+      const { inventoryId } = await kube.apply({ contextId: CONTEXT, manifest: configMap('recreated', 'svc-test') }, operation().ctx);
+      const [recorded] = await store.entries(inventoryId);
+      expect(recorded!.uid).toMatch(/\S/);
+      await client.request('DELETE', '/api/v1/namespaces/svc-test/configmaps/recreated');
+      await client.request('POST', '/api/v1/namespaces/svc-test/configmaps', { body: configMap('recreated', 'svc-test', { owner: 'someone-else' }) });
+      const op = operation();
+      await kube.removeInventory({ contextId: CONTEXT, inventoryId }, op.ctx);
+      expect(op.events).toEqual([expect.objectContaining({ type: 'absent', summary: expect.stringContaining('re-created by someone else') })]);
+      const survivor = await client.request<{ data: Record<string, string> }>('GET', '/api/v1/namespaces/svc-test/configmaps/recreated');
+      expect(survivor.data).toEqual({ owner: 'someone-else' });
+      expect(await kube.inventory(inventoryId)).toEqual([]);
+      await client.request('DELETE', '/api/v1/namespaces/svc-test/configmaps/recreated');
+    });
+
+    it('records an object before creating it, so an apply cut short cannot leave it unrecorded', async () => {
+      const inventoryId = 'pre-recorded';
+      const invalid = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Not_Valid', namespace: 'svc-test' }, data: { a: '1' } });
+      const error = await failure(kube.apply({ contextId: CONTEXT, manifest: invalid, inventoryId }, operation().ctx));
+      expect(error.code).toBe('INVALID_REQUEST');
+      // Recorded before the API server refused it: a removal finds it absent and forgets it.
+      expect(store.recorded.map((r) => [r.ref.name, r.uid])).toEqual([['Not_Valid', null]]);
+      const op = operation();
+      await kube.removeInventory({ contextId: CONTEXT, inventoryId }, op.ctx);
+      expect(op.events.map((e) => e.type)).toEqual(['absent']);
+      expect(await kube.inventory(inventoryId)).toEqual([]);
+    });
+
     it('fails on a field another manager owns without force, and takes it over with force', async () => {
       await client.request('PATCH', '/api/v1/namespaces/svc-test/configmaps/contested', {
         query: { fieldManager: 'kubectl-edit' },

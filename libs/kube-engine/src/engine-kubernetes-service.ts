@@ -54,6 +54,7 @@ export async function applyIntoInventory(
     ...(options.timeoutSeconds ? { readinessTimeoutMs: options.timeoutSeconds * 1000 } : {}),
     signal: options.signal,
     emit: options.emit,
+    onCreating: (ref) => store.record({ inventoryId: options.inventoryId, contextId: options.contextId, ref, uid: null }),
     onApplied: (object) =>
       store.record({
         inventoryId: options.inventoryId,
@@ -71,7 +72,7 @@ export async function removeInventory(
   inventoryId: string,
   options: { dryRun?: boolean; signal: AbortSignal; emit: (event: EngineEvent) => void },
 ): Promise<number> {
-  const refs = (await store.entries(inventoryId)).map((entry) => entry.ref);
+  const refs = (await store.entries(inventoryId)).map((entry) => ({ ...entry.ref, uid: entry.uid }));
   await engineFor(client, options.emit).delete(refs, {
     dryRun: options.dryRun ?? false,
     signal: options.signal,
@@ -109,6 +110,12 @@ const toRef = (ref: KubernetesObjectRef): ObjectRef => ({
  * and an inventory in memory.
  */
 export class EngineKubernetesService implements KubernetesService {
+  /**
+   * What each cluster serves, kept between calls (a status check makes many): a kind not found is
+   * looked up again, so kinds added by CRDs since are found.
+   */
+  private readonly discoveries = new Map<string, ApiDiscovery>();
+
   constructor(
     private readonly clientFor: (contextId: string) => Promise<KubeApiClient>,
     private readonly store: InventoryStore,
@@ -154,7 +161,7 @@ export class EngineKubernetesService implements KubernetesService {
 
   async get(contextId: string, ref: KubernetesObjectRef) {
     const client = await this.clientFor(contextId);
-    const resource = await this.resource(client, ref);
+    const resource = await this.resource(contextId, client, ref);
     if (!resource) return null;
     try {
       return await client.request<Record<string, unknown>>('GET', ApiDiscovery.path(resource, ref.namespace, ref.name));
@@ -167,7 +174,7 @@ export class EngineKubernetesService implements KubernetesService {
   async list(contextId: string, query: { apiVersion: string; kind: string; namespace?: string; labelSelector?: string }) {
     const client = await this.clientFor(contextId);
     const ref = { apiVersion: query.apiVersion, kind: query.kind, name: '*', ...(query.namespace ? { namespace: query.namespace } : {}) };
-    const resource = await this.resource(client, ref);
+    const resource = await this.resource(contextId, client, ref);
     if (!resource) return [];
     try {
       const list = await client.request<{ items?: Record<string, unknown>[] }>('GET', ApiDiscovery.path(resource, query.namespace), {
@@ -175,13 +182,18 @@ export class EngineKubernetesService implements KubernetesService {
       });
       return list.items ?? [];
     } catch (error) {
+      if (error instanceof KubeApiError && error.status === 404) {
+        // The kind went away (its CRD was deleted) since it was looked up.
+        this.discoveries.get(contextId)?.forget(query.apiVersion);
+        return [];
+      }
       throw objectError('Listing', ref, error);
     }
   }
 
   async patch(contextId: string, ref: KubernetesObjectRef, patch: Readonly<Record<string, unknown>>) {
     const client = await this.clientFor(contextId);
-    const resource = await this.resource(client, ref);
+    const resource = await this.resource(contextId, client, ref);
     const missing = () =>
       new PluginError('PRECONDITION_FAILED', `${describeRef(toRef(ref))} does not exist`, {
         probableCause: 'The object was never created or has been deleted.',
@@ -213,9 +225,15 @@ export class EngineKubernetesService implements KubernetesService {
     return outcome;
   }
 
-  private async resource(client: KubeApiClient, ref: KubernetesObjectRef): Promise<ServedResource | undefined> {
+  private async resource(contextId: string, client: KubeApiClient, ref: KubernetesObjectRef): Promise<ServedResource | undefined> {
+    let discovery = this.discoveries.get(contextId);
+    if (!discovery) {
+      if (this.discoveries.size >= 64) this.discoveries.delete(this.discoveries.keys().next().value!);
+      discovery = new ApiDiscovery(client);
+      this.discoveries.set(contextId, discovery);
+    }
     try {
-      return await new ApiDiscovery(client).resource(ref.apiVersion, ref.kind);
+      return await discovery.resource(ref.apiVersion, ref.kind);
     } catch (error) {
       throw objectError('Looking up the kind of', toRef(ref), error);
     }

@@ -242,7 +242,10 @@ export class KubeApiClient {
         options.signal?.removeEventListener('abort', onAbort);
         fn(value);
       };
-      const req = transport.request({ ...httpOptions, timeout: options.timeoutMs ?? 30_000 }, (res) => {
+      // An explicit length: Node does not chunk DELETE bodies, so without it the server would read
+      // the body as the start of the next request.
+      const headers = payload === undefined ? httpOptions.headers : { ...httpOptions.headers, 'content-length': Buffer.byteLength(payload) };
+      const req = transport.request({ ...httpOptions, headers, timeout: options.timeoutMs ?? 30_000 }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {

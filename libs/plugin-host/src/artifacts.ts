@@ -41,6 +41,12 @@ interface CacheRecord {
 
 class SourceUnavailable extends Error {}
 
+interface SharedDownload {
+  readonly controller: AbortController;
+  readonly waiters: Set<OperationContext<ArtifactEvent>>;
+  result: Promise<FetchedArtifact>;
+}
+
 const HEX64 = /^[0-9a-f]{64}$/i;
 
 /** Where an official address lives in a mirror laid out as `<mirror>/<host>/<path>`. */
@@ -88,7 +94,7 @@ const formatBytes = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `$
  * use reads the disk only (each use re-checks the cached file's digest).
  */
 export class HostArtifactService implements ArtifactService {
-  private readonly inFlight = new Map<string, Promise<FetchedArtifact>>();
+  private readonly inFlight = new Map<string, SharedDownload>();
 
   constructor(private readonly options: ArtifactServiceOptions) {}
 
@@ -98,13 +104,65 @@ export class HostArtifactService implements ArtifactService {
     } catch (error) {
       return Promise.reject(error);
     }
-    // One download per URL at a time; a second caller shares the first's outcome.
-    const key = `${request.url}|${request.extract ?? ""}|${request.sha256 ?? request.sha256Url ?? ""}`;
-    const running = this.inFlight.get(key);
-    if (running) return running;
-    const started = this.fetchOnce(request, ctx).finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, started);
-    return started;
+    // One download per URL at a time; later callers share it. Each caller sees its events and can
+    // give up on its own; the download itself stops only when every caller has given up.
+    const key = `${request.url}|${request.extract ?? ''}|${request.sha256 ?? request.sha256Url ?? ''}`;
+    let shared = this.inFlight.get(key);
+    if (!shared) {
+      const controller = new AbortController();
+      const waiters = new Set<OperationContext<ArtifactEvent>>();
+      const sharedCtx: OperationContext<ArtifactEvent> = {
+        operationId: ctx.operationId,
+        signal: controller.signal,
+        logger: ctx.logger,
+        emit: (event) => {
+          for (const waiter of waiters) waiter.emit(event);
+        },
+      };
+      const created: SharedDownload = { controller, waiters, result: Promise.resolve() as unknown as Promise<FetchedArtifact> };
+      created.result = this.fetchOnce(request, sharedCtx).finally(() => this.inFlight.delete(key));
+      created.result.catch(() => {});
+      this.inFlight.set(key, created);
+      shared = created;
+    }
+    return this.wait(shared, request, ctx);
+  }
+
+  private wait(shared: SharedDownload, request: ArtifactRequest, ctx: OperationContext<ArtifactEvent>): Promise<FetchedArtifact> {
+    const cancelled = () => new PluginError('CANCELLED', `Download of ${fileNameOf(request.url, 'artifact')} cancelled`);
+    if (ctx.signal.aborted) {
+      if (shared.waiters.size === 0) shared.controller.abort();
+      return Promise.reject(cancelled());
+    }
+    shared.waiters.add(ctx);
+    return new Promise<FetchedArtifact>((resolve, reject) => {
+      const onAbort = () => {
+        shared.waiters.delete(ctx);
+        if (shared.waiters.size > 0) {
+          reject(cancelled());
+          return;
+        }
+        // The last one out stops the download and waits for its partial files to be cleared.
+        shared.controller.abort();
+        shared.result.then(
+          () => reject(cancelled()),
+          () => reject(cancelled()),
+        );
+      };
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      shared.result.then(
+        (value) => {
+          ctx.signal.removeEventListener('abort', onAbort);
+          shared.waiters.delete(ctx);
+          resolve(value);
+        },
+        (error: unknown) => {
+          ctx.signal.removeEventListener('abort', onAbort);
+          shared.waiters.delete(ctx);
+          reject(error);
+        },
+      );
+    });
   }
 
   private check(request: ArtifactRequest): void {
@@ -223,11 +281,22 @@ export class HostArtifactService implements ArtifactService {
     if (request.sha256) return { sha256: request.sha256.toLowerCase(), verifiedBy: 'sha256' };
     if (request.sha256Url) {
       const failures: string[] = [];
-      for (const source of this.sources(request, request.sha256Url)) {
+      // The checksum is read from the official address first when the server may go online: a
+      // mirror that serves both the file and its checksum could vouch for a file of its own.
+      const sources = this.sources(request, request.sha256Url);
+      const ordered = this.options.allowNetwork !== false ? [request.sha256Url, ...sources.filter((s) => s !== request.sha256Url)] : sources;
+      for (const source of ordered) {
         const temp = path.join(dir, `.checksum-${randomUUID()}`);
         try {
           await this.download(source, temp, ctx.signal, 64 * 1024);
-          return { sha256: checksumOf(await readFile(temp, 'utf8'), request.sha256Url), verifiedBy: 'sha256Url' };
+          const sha256 = checksumOf(await readFile(temp, 'utf8'), request.sha256Url);
+          if (source !== request.sha256Url) {
+            ctx.emit({
+              type: 'artifact',
+              summary: `Checksum of ${fileNameOf(request.url, 'artifact')} read from the mirror (${source}): it proves the download is intact, not that the mirror's copy is the official one; pin its SHA-256 in the plugin's settings for that`,
+            });
+          }
+          return { sha256, verifiedBy: 'sha256Url' };
         } catch (error) {
           if (!(error instanceof SourceUnavailable)) throw error;
           failures.push(`${source}: ${error.message}`);

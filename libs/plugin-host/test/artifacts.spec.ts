@@ -455,6 +455,46 @@ describe('HostArtifactService', () => {
       expect((await svc.fetch({ url, sha256: sha256(content) }, operation().ctx)).cached).toBe(true);
     });
 
+    it('lets one caller of a shared download give up without stopping it for the others, and shows each its events', async () => {
+      const url = official('shared-cancel-1.0.0');
+      const content = Buffer.from('still wanted');
+      serve(url, { body: content, delayMs: 300 });
+      const svc = service();
+      const leaving = operation();
+      const staying = operation();
+      const first = svc.fetch({ url, sha256: sha256(content) }, leaving.ctx);
+      const second = svc.fetch({ url, sha256: sha256(content) }, staying.ctx);
+      await new Promise((r) => setTimeout(r, 50));
+      leaving.controller.abort();
+      expect((await failure(first)).code).toBe('CANCELLED');
+      const result = await second;
+      expect(await readFile(result.path)).toEqual(content);
+      expect(staying.events.map((e) => e.summary)).toEqual([expect.stringContaining('SHA-256 verified')]);
+      expect(server.requests).toEqual(['/official/shared-cancel-1.0.0']);
+    });
+
+    it('reads the checksum from the official address first when online, and says so when it comes from the mirror', async () => {
+      const content = Buffer.from('the official file');
+      const url = official('checked-1.0.0');
+      // The mirror holds a different file with a checksum vouching for it; the official checksum wins.
+      const forged = Buffer.from('a forged file');
+      await putInMirror(mirrorDir, url, forged);
+      await putInMirror(mirrorDir, `${url}.sha256`, `${sha256(forged)}  checked-1.0.0\n`);
+      serve(`${url}.sha256`, { body: Buffer.from(`${sha256(content)}  checked-1.0.0\n`) });
+      serve(url, { body: content });
+      const online = operation();
+      const error = await failure(service({ mirror: mirrorDir }).fetch({ url, sha256Url: `${url}.sha256` }, online.ctx));
+      expect(error.code).toBe('PRECONDITION_FAILED');
+      expect(error.message).toContain('Checksum mismatch');
+      expect(server.requests).toContain('/official/checked-1.0.0.sha256');
+
+      // Offline, the mirror's checksum is all there is: accepted, with a note on what it proves.
+      const offline = operation();
+      const result = await service({ mirror: mirrorDir, allowNetwork: false }).fetch({ url, sha256Url: `${url}.sha256` }, offline.ctx);
+      expect(await readFile(result.path)).toEqual(forged);
+      expect(offline.events[0]!.summary).toContain('read from the mirror');
+    });
+
     it('keeps artifacts whose names collide with the cache bookkeeping intact', async () => {
       const url = official('releases/artifact.json');
       const content = Buffer.from('{"kind":"release metadata"}');

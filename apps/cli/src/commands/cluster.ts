@@ -97,10 +97,11 @@ export function clusterCommand(): Command {
     });
   cluster
     .command('remove')
-    .description('disconnect a cluster (nothing in the cluster is touched)')
+    .description('disconnect a cluster (nothing in the cluster is touched); refused while Meshery manages objects there')
     .argument('<id>', 'connection id')
-    .action(async (id: string, _opts: unknown, command: Command) => {
-      await clientOf(command).graphql(`mutation Remove($id: ID!) { removeClusterConnection(id: $id) }`, { id });
+    .option('--force', 'disconnect even though Meshery manages objects there (mesh installations, applied manifests): forget them, leave them in the cluster')
+    .action(async (id: string, opts: { force?: boolean }, command: Command) => {
+      await clientOf(command).graphql(`mutation Remove($id: ID!, $force: Boolean!) { removeClusterConnection(id: $id, force: $force) }`, { id, force: opts.force === true });
       process.stdout.write(`Removed cluster connection ${id}.\n`);
     });
   cluster

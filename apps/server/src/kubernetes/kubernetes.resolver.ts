@@ -66,9 +66,15 @@ export class KubernetesResolver {
     return toConnectionModel(await this.connections.add(input));
   }
 
-  @Mutation(() => Boolean)
-  removeClusterConnection(@Args('id', { type: () => ID }) id: string): Promise<boolean> {
-    return this.connections.remove(id);
+  @Mutation(() => Boolean, {
+    description:
+      'Removes a cluster connection. Refused while Meshery still manages objects there (mesh installations, applied manifests) unless force is true, which forgets them and leaves the objects in the cluster.',
+  })
+  removeClusterConnection(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('force', { type: () => Boolean, defaultValue: false }) force: boolean,
+  ): Promise<boolean> {
+    return this.kubernetes.removeConnection(id, force);
   }
 
   @Mutation(() => OperationModel, {

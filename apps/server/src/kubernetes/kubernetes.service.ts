@@ -170,6 +170,27 @@ export class KubernetesService {
     );
   }
 
+  /**
+   * Removes a cluster connection. While Meshery still records objects it applied there (a mesh
+   * installation, an applied manifest), the removal is refused unless forced: without the
+   * connection they could no longer be removed through Meshery. Forced, their records are dropped
+   * and the objects stay in the cluster.
+   */
+  async removeConnection(id: string, force: boolean): Promise<boolean> {
+    await this.connections.get(id);
+    const rows = await this.inventory.find({ where: { contextId: id }, select: { inventoryId: true } });
+    if (rows.length > 0 && !force) {
+      const inventories = [...new Set(rows.map((row) => row.inventoryId))];
+      throw apiError('PRECONDITION_FAILED', `Meshery still manages ${rows.length} object(s) on this cluster, in ${inventories.length} inventor${inventories.length === 1 ? 'y' : 'ies'} (${inventories.slice(0, 5).join(', ')}${inventories.length > 5 ? ', ...' : ''})`, {
+        field: 'id',
+        probableCause: 'A mesh installation, sample app or applied manifest is still in place.',
+        remediation: 'Remove them first (uninstallMesh, removeSampleApp, deleteInventory), or pass force: true to forget them and leave the objects in the cluster.',
+      });
+    }
+    if (rows.length > 0) await this.inventory.delete({ contextId: id });
+    return this.connections.remove(id);
+  }
+
   inventoryOf(inventoryId: string): Promise<InventoryObjectEntity[]> {
     return this.inventory.find({ where: { inventoryId }, order: { seq: 'ASC' } });
   }

@@ -91,8 +91,9 @@ export class MeshesService implements OnModuleDestroy {
     const name = `${provider.descriptor.displayName}${version ? ` ${version}` : ''}`;
     return this.run(input.contextId, provider, 'install-mesh', `Install ${name}`, async (ctx) => {
       await provider.install({ contextId: input.contextId, ...(version ? { version } : {}), options: input.options ?? {} }, ctx);
-      const status = await this.checkedStatus(input.contextId, provider);
-      return `${provider.descriptor.displayName}${status.version ? ` ${status.version}` : ''} installed${status.healthy ? ' and healthy' : ''}`;
+      // The install succeeded; a status check that fails now must not turn it into a failure.
+      const status = await this.safeStatus(input.contextId, provider);
+      return `${provider.descriptor.displayName}${status.version ? ` ${status.version}` : ''} installed${status.healthy ? ' and healthy' : status.error ? '' : '; not healthy yet (see meshStatus)'}`;
     });
   }
 
@@ -147,22 +148,46 @@ export class MeshesService implements OnModuleDestroy {
     return Promise.all(this.plugins.meshProviders().map(({ provider }) => this.safeStatus(contextId, provider)));
   }
 
-  /** Current status first, then each change, while the subscriber stays. */
-  async *watch(contextId: string, mesh: string): AsyncGenerator<MeshStatusModel> {
+  /**
+   * Current status first, then each change, while the subscriber stays. A hand-written iterator:
+   * an async generator waiting for the next change could not be ended by a client leaving until
+   * some change came, and its poller would run on.
+   */
+  async watch(contextId: string, mesh: string): Promise<AsyncIterableIterator<MeshStatusModel>> {
     const { provider } = await this.target(contextId, mesh, 'status');
     const key = meshStatusTopic(contextId, mesh);
     const live: AsyncIterableIterator<MeshStatusModel> = this.pubSub.asyncIterableIterator<MeshStatusModel>(key);
     this.retain(key, contextId, provider);
-    try {
-      const first = await this.safeStatus(contextId, provider);
-      const watch = this.watches.get(key);
-      if (watch) watch.last = fingerprint(first);
-      yield first;
-      for await (const status of live) yield status;
-    } finally {
-      await live.return?.();
-      this.release(key);
-    }
+    let first: Promise<MeshStatusModel> | undefined = this.safeStatus(contextId, provider);
+    let ended = false;
+    const end = async (): Promise<IteratorResult<MeshStatusModel>> => {
+      if (!ended) {
+        ended = true;
+        this.release(key);
+        await live.return?.();
+      }
+      return { done: true, value: undefined };
+    };
+    const iterator: AsyncIterableIterator<MeshStatusModel> = {
+      next: async () => {
+        if (ended) return { done: true, value: undefined };
+        if (first) {
+          const status = await first;
+          first = undefined;
+          const watch = this.watches.get(key);
+          if (watch) watch.last = fingerprint(status);
+          return { done: false, value: status };
+        }
+        return live.next();
+      },
+      return: end,
+      throw: async (error: unknown) => {
+        await end();
+        throw error;
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
   }
 
   private retain(key: string, contextId: string, provider: MeshProvider): void {
@@ -193,7 +218,7 @@ export class MeshesService implements OnModuleDestroy {
     if (watch.checking) return watch.checking;
     watch.checking = (async () => {
       try {
-        const status = await this.safeStatus(contextId, provider);
+        const status = await this.safeStatus(contextId, provider, true);
         const print = fingerprint(status);
         if (print !== watch.last) {
           watch.last = print;
@@ -269,12 +294,18 @@ export class MeshesService implements OnModuleDestroy {
     });
   }
 
-  private async checkedStatus(contextId: string, provider: MeshProvider): Promise<MeshStatusModel> {
+  /**
+   * Runs the plugin's checks, bounded by STATUS_TIMEOUT_MS. With `untilSettled`, a check that
+   * outlives the timeout is still awaited before returning (its outcome reported as the timeout),
+   * so periodic checks of a slow cluster never pile up.
+   */
+  private async checkedStatus(contextId: string, provider: MeshProvider, untilSettled = false): Promise<MeshStatusModel> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), STATUS_TIMEOUT_MS);
+    const running = provider.status({ contextId }, { operationId: `status-${contextId}`, signal: controller.signal, logger: forwardingLogger(() => {}), emit: () => {} });
     try {
       const status = await Promise.race([
-        provider.status({ contextId }, { operationId: `status-${contextId}`, signal: controller.signal, logger: forwardingLogger(() => {}), emit: () => {} }),
+        running,
         new Promise<never>((_, reject) =>
           controller.signal.addEventListener('abort', () =>
             reject(new PluginError('TIMEOUT', `The ${provider.descriptor.displayName} status check did not finish within ${STATUS_TIMEOUT_MS / 1000} s`, {
@@ -287,13 +318,14 @@ export class MeshesService implements OnModuleDestroy {
       return toStatusModel(contextId, provider.descriptor.mesh, status);
     } finally {
       clearTimeout(timer);
+      if (untilSettled) await running.catch(() => undefined);
     }
   }
 
   /** A status whose failure is reported inside it rather than thrown. */
-  private async safeStatus(contextId: string, provider: MeshProvider): Promise<MeshStatusModel> {
+  private async safeStatus(contextId: string, provider: MeshProvider, untilSettled = false): Promise<MeshStatusModel> {
     try {
-      return await this.checkedStatus(contextId, provider);
+      return await this.checkedStatus(contextId, provider, untilSettled);
     } catch (error) {
       const failure = PluginError.from(error).toJSON();
       return {

@@ -99,7 +99,15 @@ export class OperationsResolver {
         yield toEventModel(event);
       }
       const operation = await this.operationsService.get(id);
-      if (isFinal(operation.status) && stored.some((e) => e.type === 'done' || e.type === 'failed')) return;
+      if (isFinal(operation.status)) {
+        // Ended before the subscription; its last stored event is its end (operations the server
+        // marked interrupted at start got one too). Anything that ended between the two reads
+        // above is in the store by now.
+        for (const event of await this.operationsService.eventsOf(id)) {
+          if (event.seq > seen) yield toEventModel(event);
+        }
+        return;
+      }
       for await (const message of live) {
         if (message.event.seq <= seen) continue;
         seen = message.event.seq;

@@ -62,20 +62,21 @@ export class OperationsService implements OnApplicationBootstrap, BeforeApplicat
   async onApplicationBootstrap(): Promise<void> {
     const stale = await this.operations.find({ where: { status: 'running' } });
     for (const operation of stale) {
-      await this.operations.update(
-        { id: operation.id },
-        {
-          status: 'interrupted',
-          endedAt: new Date().toISOString(),
-          error: {
-            name: 'PluginError',
-            code: 'CANCELLED',
-            message: 'The server stopped while this operation ran.',
-            probableCause: 'The server was stopped or restarted.',
-            remediation: 'Run the operation again; applying is idempotent and resumes where it stopped.',
-          },
-        },
+      const error: SerializedPluginError = {
+        name: 'PluginError',
+        code: 'CANCELLED',
+        message: 'The server stopped while this operation ran.',
+        probableCause: 'The server was stopped or restarted.',
+        remediation: 'Run the operation again; applying is idempotent and resumes where it stopped.',
+      };
+      const endedAt = new Date().toISOString();
+      // Its history ends like every other operation's, with a final event, so a client following
+      // it (operationEvents) sees the end.
+      const last = await this.events.maximum('seq', { operationId: operation.id });
+      await this.events.insert(
+        this.events.create({ operationId: operation.id, seq: (last ?? 0) + 1, at: endedAt, type: 'failed', summary: error.message, object: null, error }),
       );
+      await this.operations.update({ id: operation.id }, { status: 'interrupted', endedAt, error });
     }
   }
 

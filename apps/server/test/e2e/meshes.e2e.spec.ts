@@ -37,6 +37,7 @@ describe('Istio end to end through the server’s GraphQL API', () => {
   let mirrorServer: Awaited<ReturnType<typeof serveDirectory>>;
   let workDir: string;
   let contextId: string;
+  let serverEnv: Record<string, string>;
 
   /** Every event of an operation, once it has ended. */
   const eventsOf = async (operationId: string): Promise<OperationEvent[]> => {
@@ -84,13 +85,12 @@ describe('Istio end to end through the server’s GraphQL API', () => {
     sim = await startKubeSim({ readyDelayMs: 100 });
     workDir = await tempDir('meshery-mesh-e2e-');
     mirrorServer = await serveDirectory(await buildIstioMirror(workDir, [VERSION]));
-    server = await startServerProcess({
-      env: {
-        MESHERY_ARTIFACTS_MIRROR: mirrorServer.url,
-        MESHERY_ARTIFACTS_OFFLINE: '1',
-        MESHERY_MESH_STATUS_INTERVAL_SECONDS: '1',
-      },
-    });
+    serverEnv = {
+      MESHERY_ARTIFACTS_MIRROR: mirrorServer.url,
+      MESHERY_ARTIFACTS_OFFLINE: '1',
+      MESHERY_MESH_STATUS_INTERVAL_SECONDS: '1',
+    };
+    server = await startServerProcess({ env: serverEnv });
     const added = await gqlData<{ addClusterConnection: { id: string } }>(
       server.url,
       `mutation A($input: AddClusterConnectionInput!) { addClusterConnection(input: $input) { id } }`,
@@ -189,6 +189,11 @@ describe('Istio end to end through the server’s GraphQL API', () => {
       expect(created).toEqual(expect.arrayContaining(['Namespace/istio-system', 'Deployment/istiod', 'Deployment/istio-ingressgateway', 'MutatingWebhookConfiguration/istio-sidecar-injector']));
       expect(created.filter((c) => c.startsWith('CustomResourceDefinition/')).length).toBeGreaterThan(3);
 
+      // The connection cannot be dropped while Meshery manages an installation through it.
+      const refused = await gql(server.url, `mutation { removeClusterConnection(id: "${contextId}") }`);
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'PRECONDITION_FAILED', field: 'id' });
+      expect(refused.errors?.[0]?.message).toContain('Meshery still manages');
+
       // istiod has not injected its CA yet: installed, ours, one check failing with a remedy.
       const fresh = await status();
       expect(fresh).toMatchObject({ installed: true, version: VERSION, namespace: 'istio-system', managedByMeshery: true, healthy: false });
@@ -248,6 +253,66 @@ describe('Istio end to end through the server’s GraphQL API', () => {
       await watcher.dispose();
     }
   }, 120_000);
+
+  it('stops checking a status nobody watches any more', async () => {
+    const client = wsClient(server.url);
+    const watched = collect<{ meshStatusChanged: MeshStatus }>(
+      client,
+      `subscription W($c: ID!) { meshStatusChanged(contextId: $c, mesh: "istio") { installed } }`,
+      { c: contextId },
+      30_000,
+    );
+    watched.done.catch(() => {});
+    const deadline = Date.now() + 10_000;
+    while (watched.events.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(watched.events).toHaveLength(1);
+    // While watched, the checks run every second (MESHERY_MESH_STATUS_INTERVAL_SECONDS=1) ...
+    const before = sim.requests.length;
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(sim.requests.length).toBeGreaterThan(before);
+    // ... and once the client leaves (nothing changed meanwhile), they stop.
+    await client.dispose();
+    await new Promise((r) => setTimeout(r, 1_500));
+    const afterLeaving = sim.requests.length;
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(sim.requests.length).toBe(afterLeaving);
+  }, 30_000);
+
+  it('ends an install cut off by a server crash as interrupted, and running it again converges', async () => {
+    const before = clusterObjects(sim);
+    sim.setReadyDelay(5_000);
+    const started = await gqlData<{ installMesh: { id: string } }>(server.url, `mutation { installMesh(input: { contextId: "${contextId}", mesh: "istio" }) { id } }`);
+    const id = started.installMesh.id;
+    const deadline = Date.now() + 30_000;
+    while (!sim.store.get('apps', 'deployments', 'istio-system', 'istio-ingressgateway')) {
+      if (Date.now() > deadline) throw new Error('the install never reached the gateway');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await server.stop('SIGKILL');
+    server = await startServerProcess({ dataDir: server.dataDir, env: serverEnv });
+    sim.setReadyDelay(100);
+
+    // The history of the cut-off install ends, for a client that follows it, with the interruption.
+    const events = await eventsOf(id);
+    expect(events.at(-1)).toMatchObject({ type: 'failed', error: { code: 'CANCELLED' } });
+    expect(events.some((e) => e.type === 'created')).toBe(true);
+    expect((await operation(id)).status).toBe('INTERRUPTED');
+    const partial = await status();
+    expect(partial).toMatchObject({ installed: true, managedByMeshery: true, healthy: false });
+
+    const again = await install();
+    expect(again.last.type).toBe('done');
+    expect(again.events.some((e) => e.type === 'unchanged')).toBe(true);
+    await playIstiod();
+    const deadlineHealthy = Date.now() + 10_000;
+    while (!(await status()).healthy) {
+      if (Date.now() > deadlineHealthy) throw new Error(`never healthy: ${JSON.stringify(await status())}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const uninstalled = await run(`mutation { uninstallMesh(contextId: "${contextId}", mesh: "istio") { id status } }`, {});
+    expect(uninstalled.last.type).toBe('done');
+    expect(clusterObjects(sim)).toEqual(before);
+  }, 90_000);
 
   it('cancels an install that waits for a workload that never gets ready, and the uninstall then removes what it applied', async () => {
     const before = clusterObjects(sim);

@@ -23,7 +23,10 @@ export class OperationEventModel {
   @Field(() => ID) operationId!: string;
   @Field(() => Int, { description: 'Order within the operation, from 1.' }) seq!: number;
   @Field({ description: 'ISO-8601 UTC' }) at!: string;
-  @Field({ description: 'created, configured, unchanged, deleted, absent, waiting, ready, retrying, info, done or failed' })
+  @Field({
+    description:
+      'Kubernetes objects: created, configured, unchanged, deleted, absent, waiting, ready; retrying, info; a plugin’s step; artifact (downloads); and last, done or failed.',
+  })
   type!: string;
   @Field() summary!: string;
   @Field(() => KubeObjectRefModel, { nullable: true }) object?: KubeObjectRefModel;
