@@ -13,10 +13,14 @@ const ResultsPage = lazy(() => import('./pages/ResultsPage.tsx'));
 const RunPage = lazy(() => import('./pages/RunPage.tsx'));
 const ResultPage = lazy(() => import('./pages/ResultPage.tsx'));
 const ComparePage = lazy(() => import('./pages/ComparePage.tsx'));
+const MeshesPage = lazy(() => import('./pages/MeshesPage.tsx'));
+const MeshPage = lazy(() => import('./pages/MeshPage.tsx'));
+const OperationPage = lazy(() => import('./pages/OperationPage.tsx'));
 
 const NAV = [
   { to: '/', label: 'Dashboard', end: true },
   { to: '/clusters', label: 'Clusters' },
+  { to: '/meshes', label: 'Meshes' },
   { to: '/performance', label: 'Performance' },
   { to: '/plugins', label: 'Plugins' },
 ];
@@ -94,6 +98,9 @@ export function App() {
           <Routes>
             <Route path="/" element={<DashboardPage />} />
             <Route path="/clusters" element={<ClustersPage />} />
+            <Route path="/meshes" element={<MeshesPage />} />
+            <Route path="/meshes/:mesh" element={<MeshPage />} />
+            <Route path="/operations/:id" element={<OperationPage />} />
             <Route path="/plugins" element={<PluginsPage />} />
             <Route path="/performance" element={<Navigate to="/performance/profiles" replace />} />
             <Route path="/performance/profiles" element={<ProfilesPage />} />

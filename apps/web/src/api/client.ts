@@ -93,6 +93,11 @@ export function createConsoleClient(origin: string = window.location.origin): Co
     cache: new InMemoryCache({
       typePolicies: {
         ClusterInfo: { keyFields: ['contextId'] },
+        // One status per cluster and mesh: the live subscription refreshes the lists that show it.
+        MeshStatus: { keyFields: ['contextId', 'mesh'] },
+        Mesh: { keyFields: ['mesh'] },
+        OperationEvent: { keyFields: ['operationId', 'seq'] },
+        OperationPage: { keyFields: false },
         PerformanceResultPage: { keyFields: false },
         PerformanceComparison: { keyFields: false },
       },

@@ -5,6 +5,10 @@ import type {
   KubeconfigContext,
   Label,
   LoadGenerator,
+  Mesh,
+  MeshStatus,
+  Operation,
+  OperationEvent,
   PerformanceComparison,
   PerformanceProfile,
   PerformanceResult,
@@ -520,6 +524,262 @@ export const PROGRESS: TypedDocumentNode<{ performanceTestProgress: PerformanceT
           remediation
         }
       }
+    }
+  }
+`;
+
+const MESH = gql`
+  fragment MeshFields on Mesh {
+    mesh
+    displayName
+    pluginId
+    operations
+    versions {
+      version
+      default
+    }
+    defaultVersion
+    sampleApps {
+      name
+      displayName
+      description
+    }
+  }
+`;
+
+const MESH_STATUS_FIELDS = gql`
+  fragment MeshStatusFields on MeshStatus {
+    contextId
+    mesh
+    installed
+    version
+    namespace
+    managedByMeshery
+    healthy
+    checks {
+      component
+      healthy
+      message
+      remediation
+    }
+    checkedAt
+    error {
+      code
+      message
+      probableCause
+      remediation
+    }
+  }
+`;
+
+const OPERATION_FIELDS = gql`
+  fragment OperationFields on Operation {
+    id
+    kind
+    status
+    summary
+    contextId
+    createdAt
+    endedAt
+    error {
+      code
+      message
+      probableCause
+      remediation
+    }
+  }
+`;
+
+const OPERATION_EVENT_FIELDS = gql`
+  fragment OperationEventFields on OperationEvent {
+    operationId
+    seq
+    at
+    type
+    summary
+    object {
+      apiVersion
+      kind
+      name
+      namespace
+    }
+    error {
+      code
+      message
+      probableCause
+      remediation
+    }
+  }
+`;
+
+/** The clusters to pick from and the meshes the loaded plugins manage. */
+export const MESHES: TypedDocumentNode<
+  { clusterConnections: Pick<ClusterConnection, 'id' | 'name' | 'contextName' | 'server'>[]; meshes: Mesh[] },
+  Record<string, never>
+> = gql`
+  ${MESH}
+  query Meshes {
+    clusterConnections {
+      id
+      name
+      contextName
+      server
+    }
+    meshes {
+      ...MeshFields
+    }
+  }
+`;
+
+export const DETECTED_MESHES: TypedDocumentNode<{ detectedMeshes: MeshStatus[] }, { contextId: string }> = gql`
+  ${MESH_STATUS_FIELDS}
+  query DetectedMeshes($contextId: ID!) {
+    detectedMeshes(contextId: $contextId) {
+      ...MeshStatusFields
+    }
+  }
+`;
+
+/** For the dashboard: which meshes a cluster runs, by display name. */
+export const CLUSTER_MESHES: TypedDocumentNode<
+  { meshes: Pick<Mesh, 'mesh' | 'displayName'>[]; detectedMeshes: MeshStatus[] },
+  { contextId: string }
+> = gql`
+  ${MESH_STATUS_FIELDS}
+  query ClusterMeshes($contextId: ID!) {
+    meshes {
+      mesh
+      displayName
+    }
+    detectedMeshes(contextId: $contextId) {
+      ...MeshStatusFields
+    }
+  }
+`;
+
+export const MESH_STATUS: TypedDocumentNode<{ meshStatus: MeshStatus }, { contextId: string; mesh: string }> = gql`
+  ${MESH_STATUS_FIELDS}
+  query MeshStatus($contextId: ID!, $mesh: String!) {
+    meshStatus(contextId: $contextId, mesh: $mesh) {
+      ...MeshStatusFields
+    }
+  }
+`;
+
+export const MESH_STATUS_CHANGED: TypedDocumentNode<{ meshStatusChanged: MeshStatus }, { contextId: string; mesh: string }> = gql`
+  ${MESH_STATUS_FIELDS}
+  subscription MeshStatusChanged($contextId: ID!, $mesh: String!) {
+    meshStatusChanged(contextId: $contextId, mesh: $mesh) {
+      ...MeshStatusFields
+    }
+  }
+`;
+
+export const OPERATIONS: TypedDocumentNode<
+  { operations: { items: Operation[]; total: number } },
+  { contextId?: string; limit: number }
+> = gql`
+  ${OPERATION_FIELDS}
+  query Operations($contextId: ID, $limit: Int!) {
+    operations(contextId: $contextId, limit: $limit) {
+      items {
+        ...OperationFields
+      }
+      total
+    }
+  }
+`;
+
+export const OPERATION: TypedDocumentNode<{ operation: Operation }, { id: string }> = gql`
+  ${OPERATION_FIELDS}
+  query Operation($id: ID!) {
+    operation(id: $id) {
+      ...OperationFields
+    }
+  }
+`;
+
+/** An operation with its stored events (what an install applied, for the uninstall confirmation). */
+export const OPERATION_WITH_EVENTS: TypedDocumentNode<{ operation: Operation & { events: OperationEvent[] } }, { id: string }> = gql`
+  ${OPERATION_FIELDS}
+  ${OPERATION_EVENT_FIELDS}
+  query OperationWithEvents($id: ID!) {
+    operation(id: $id) {
+      ...OperationFields
+      events {
+        ...OperationEventFields
+      }
+    }
+  }
+`;
+
+export const OPERATION_EVENTS: TypedDocumentNode<{ operationEvents: OperationEvent }, { operationId: string }> = gql`
+  ${OPERATION_EVENT_FIELDS}
+  subscription OperationEvents($operationId: ID!) {
+    operationEvents(operationId: $operationId) {
+      ...OperationEventFields
+    }
+  }
+`;
+
+export const CANCEL_OPERATION: TypedDocumentNode<{ cancelOperation: Operation }, { id: string }> = gql`
+  ${OPERATION_FIELDS}
+  mutation CancelOperation($id: ID!) {
+    cancelOperation(id: $id) {
+      ...OperationFields
+    }
+  }
+`;
+
+export const INSTALL_MESH: TypedDocumentNode<
+  { installMesh: Operation },
+  { input: { contextId: string; mesh: string; version?: string; options?: Record<string, unknown> } }
+> = gql`
+  ${OPERATION_FIELDS}
+  mutation InstallMesh($input: InstallMeshInput!) {
+    installMesh(input: $input) {
+      ...OperationFields
+    }
+  }
+`;
+
+export const UNINSTALL_MESH: TypedDocumentNode<{ uninstallMesh: Operation }, { contextId: string; mesh: string }> = gql`
+  ${OPERATION_FIELDS}
+  mutation UninstallMesh($contextId: ID!, $mesh: String!) {
+    uninstallMesh(contextId: $contextId, mesh: $mesh) {
+      ...OperationFields
+    }
+  }
+`;
+
+type SampleAppVariables = { input: { contextId: string; mesh: string; app: string; namespace: string } };
+
+export const DEPLOY_SAMPLE_APP: TypedDocumentNode<{ deploySampleApp: Operation }, SampleAppVariables> = gql`
+  ${OPERATION_FIELDS}
+  mutation DeploySampleApp($input: SampleAppInput!) {
+    deploySampleApp(input: $input) {
+      ...OperationFields
+    }
+  }
+`;
+
+export const REMOVE_SAMPLE_APP: TypedDocumentNode<{ removeSampleApp: Operation }, SampleAppVariables> = gql`
+  ${OPERATION_FIELDS}
+  mutation RemoveSampleApp($input: SampleAppInput!) {
+    removeSampleApp(input: $input) {
+      ...OperationFields
+    }
+  }
+`;
+
+export const SET_INJECTION: TypedDocumentNode<
+  { setNamespaceInjection: Operation },
+  { contextId: string; namespace: string; mesh: string; enabled: boolean }
+> = gql`
+  ${OPERATION_FIELDS}
+  mutation SetNamespaceInjection($contextId: ID!, $namespace: String!, $mesh: String!, $enabled: Boolean!) {
+    setNamespaceInjection(contextId: $contextId, namespace: $namespace, mesh: $mesh, enabled: $enabled) {
+      ...OperationFields
     }
   }
 `;

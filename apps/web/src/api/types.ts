@@ -252,3 +252,81 @@ export interface ProfileInput {
   loadGenerator?: string;
   labels: Label[];
 }
+
+export interface MeshVersion {
+  version: string;
+  default: boolean;
+}
+
+export interface SampleApp {
+  name: string;
+  displayName: string;
+  description: string;
+}
+
+/** A mesh a loaded plugin manages (the `meshes` query). */
+export interface Mesh {
+  mesh: string;
+  displayName: string;
+  pluginId: string;
+  /** install, uninstall, status, sample-apps, injection */
+  operations: string[];
+  versions: MeshVersion[];
+  defaultVersion?: string | null;
+  sampleApps: SampleApp[];
+}
+
+export interface MeshHealthCheck {
+  component: string;
+  healthy: boolean;
+  message: string;
+  remediation?: string | null;
+}
+
+/** What a mesh's checks found on a cluster. */
+export interface MeshStatus {
+  contextId: string;
+  mesh: string;
+  installed: boolean;
+  version?: string | null;
+  namespace?: string | null;
+  /** true: this Meshery installed it; false: someone else did; null when not installed. */
+  managedByMeshery?: boolean | null;
+  healthy: boolean;
+  checks: MeshHealthCheck[];
+  checkedAt: string;
+  /** Why the checks could not run. */
+  error?: ErrorInfo | null;
+}
+
+export type OperationStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'INTERRUPTED';
+
+export interface KubeObjectRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string | null;
+}
+
+/** A long-running action (mesh install, sample app, injection, manifest apply…). */
+export interface Operation {
+  id: string;
+  kind: string;
+  status: OperationStatus;
+  summary: string;
+  contextId?: string | null;
+  createdAt: string;
+  endedAt?: string | null;
+  error?: ErrorInfo | null;
+}
+
+export interface OperationEvent {
+  operationId: string;
+  seq: number;
+  at: string;
+  /** created, configured, unchanged, deleted, absent, waiting, ready, retrying, info, step, artifact, done or failed */
+  type: string;
+  summary: string;
+  object?: KubeObjectRef | null;
+  error?: ErrorInfo | null;
+}

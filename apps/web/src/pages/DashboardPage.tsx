@@ -1,6 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import { Link } from 'react-router';
-import { CLUSTER_INFO, DASHBOARD } from '../api/documents.ts';
+import { CLUSTER_INFO, CLUSTER_MESHES, DASHBOARD } from '../api/documents.ts';
 import { errorDetails } from '../api/errors.ts';
 import type { ClusterConnection, PerformanceResultSummary } from '../api/types.ts';
 import { formatAgo, formatMs, formatRps } from '../lib/format.ts';
@@ -30,6 +30,33 @@ function ClusterHealth({ cluster }: { cluster: ClusterConnection }) {
     <Badge tone="danger" title={info.error?.message ?? undefined}>
       unreachable
     </Badge>
+  );
+}
+
+/** Which meshes a cluster runs and whether they are healthy. */
+function ClusterMeshes({ cluster }: { cluster: ClusterConnection }) {
+  const { data, loading, error } = useQuery(CLUSTER_MESHES, { variables: { contextId: cluster.id } });
+  if (loading && !data) return <Badge>checking…</Badge>;
+  if (error) return <Badge tone="danger" title={errorDetails(error).message}>unknown</Badge>;
+  if (!data) return null;
+  const nameOf = (mesh: string) => data.meshes.find((m) => m.mesh === mesh)?.displayName ?? mesh;
+  const installed = data.detectedMeshes.filter((s) => s.installed);
+  const unchecked = data.detectedMeshes.filter((s) => s.error);
+  return (
+    <span className="chips mesh-chips">
+      {installed.map((s) => (
+        <Badge key={s.mesh} tone={s.healthy ? 'success' : 'danger'} title={s.namespace ? `in namespace ${s.namespace}` : undefined}>
+          {nameOf(s.mesh)}
+          {s.version ? ` ${s.version}` : ''} · {s.healthy ? 'healthy' : 'unhealthy'}
+        </Badge>
+      ))}
+      {unchecked.map((s) => (
+        <Badge key={s.mesh} tone="warning" title={s.error?.message}>
+          {nameOf(s.mesh)} · unknown
+        </Badge>
+      ))}
+      {installed.length === 0 && unchecked.length === 0 ? <span className="muted small">no mesh installed</span> : null}
+    </span>
   );
 }
 
@@ -78,7 +105,7 @@ export function DashboardPage() {
     <>
       <PageHeader
         title="Dashboard"
-        description="Connected clusters, recent performance results and the health of the plugins."
+        description="Connected clusters and their meshes, recent performance results and the health of the plugins."
         actions={
           <>
             <ButtonLink to="/performance/profiles/new" variant="primary">
@@ -108,7 +135,7 @@ export function DashboardPage() {
               <ResultRows items={data.running.items} />
             </Card>
           ) : null}
-          <div className="grid grid-2">
+          <div className="grid grid-3">
             <Card title="Clusters" actions={<ButtonLink to="/clusters" size="sm" variant="ghost">Manage clusters</ButtonLink>}>
               {data.clusterConnections.length === 0 ? (
                 <EmptyState title="No cluster connected" action={<ButtonLink to="/clusters">Connect a cluster</ButtonLink>}>
@@ -128,7 +155,22 @@ export function DashboardPage() {
                   ))}
                 </ul>
               )}
-              <p className="muted small">Meshes per cluster appear here once the mesh API lands.</p>
+            </Card>
+            <Card title="Meshes" actions={<ButtonLink to="/meshes" size="sm" variant="ghost">Manage meshes</ButtonLink>}>
+              {data.clusterConnections.length === 0 ? (
+                <EmptyState title="No cluster to look at">Meshes are found on connected clusters.</EmptyState>
+              ) : (
+                <ul className="health-list">
+                  {data.clusterConnections.map((c) => (
+                    <li key={c.id}>
+                      <Link to={`/meshes?cluster=${encodeURIComponent(c.id)}`} aria-label={`Meshes on ${c.name}`}>
+                        <strong>{c.name}</strong>
+                      </Link>
+                      <ClusterMeshes cluster={c} />
+                    </li>
+                  ))}
+                </ul>
+              )}
             </Card>
             <Card title="Plugin health" actions={<ButtonLink to="/plugins" size="sm" variant="ghost">All plugins</ButtonLink>}>
               {plugins.length === 0 ? (

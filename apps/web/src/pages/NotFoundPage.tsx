@@ -14,7 +14,7 @@ export function NotFoundPage() {
         }
         action={<ButtonLink to="/">Go to the dashboard</ButtonLink>}
       >
-        Mesh pages arrive with the mesh API; until then the console covers clusters, performance and plugins.
+        The console covers clusters, meshes, operations, performance and plugins; check the address, or start from the dashboard.
       </EmptyState>
     </>
   );

@@ -4,11 +4,14 @@
  * the keyboard and a screen reader.
  */
 import {
+  useEffect,
   useId,
+  useRef,
   useState,
   type ButtonHTMLAttributes,
   type InputHTMLAttributes,
   type ReactNode,
+  type Ref,
   type SelectHTMLAttributes,
   type TextareaHTMLAttributes,
 } from 'react';
@@ -253,6 +256,18 @@ export function RunStatusBadge({ status }: { status: string }) {
   return <Badge tone={RUN_TONES[status] ?? 'neutral'}>{status.toLowerCase()}</Badge>;
 }
 
+const OPERATION_TONES: Record<string, Tone> = {
+  RUNNING: 'running',
+  SUCCEEDED: 'success',
+  FAILED: 'danger',
+  CANCELLED: 'warning',
+  INTERRUPTED: 'warning',
+};
+
+export function OperationStatusBadge({ status }: { status: string }) {
+  return <Badge tone={OPERATION_TONES[status] ?? 'neutral'}>{status.toLowerCase()}</Badge>;
+}
+
 const PLUGIN_TONES: Record<string, Tone> = { LOADED: 'success', FAILED: 'danger', INCOMPATIBLE: 'warning' };
 
 export function PluginStatusBadge({ status }: { status: string }) {
@@ -315,7 +330,14 @@ type FieldBase = { label: ReactNode; hint?: ReactNode; errors?: string[]; fieldC
 const describedBy = (id: string, hint: unknown, errors: string[] | undefined) =>
   [hint ? `${id}-hint` : null, errors?.length ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
 
-export function TextField({ label, hint, errors, fieldClassName, id, ...input }: FieldBase & InputHTMLAttributes<HTMLInputElement>) {
+export function TextField({
+  label,
+  hint,
+  errors,
+  fieldClassName,
+  id,
+  ...input
+}: FieldBase & InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement> }) {
   const auto = useId();
   const fieldId = id ?? auto;
   return (
@@ -325,7 +347,14 @@ export function TextField({ label, hint, errors, fieldClassName, id, ...input }:
   );
 }
 
-export function TextAreaField({ label, hint, errors, fieldClassName, id, ...input }: FieldBase & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextAreaField({
+  label,
+  hint,
+  errors,
+  fieldClassName,
+  id,
+  ...input
+}: FieldBase & TextareaHTMLAttributes<HTMLTextAreaElement> & { ref?: Ref<HTMLTextAreaElement> }) {
   const auto = useId();
   const fieldId = id ?? auto;
   return (
@@ -404,5 +433,129 @@ export function LabelChips({ labels }: { labels: { key: string; value: string }[
         </span>
       ))}
     </span>
+  );
+}
+
+/**
+ * A modal dialog (or a drawer at the right edge) on the native <dialog> element: focus moves into
+ * it and stays there, Escape closes it, and focus returns to where it was. The element marked
+ * `data-autofocus` receives focus when it opens (else the first focusable element).
+ */
+export function Dialog({
+  open,
+  onClose,
+  title,
+  description,
+  children,
+  footer,
+  variant = 'dialog',
+  className,
+}: {
+  open: boolean;
+  onClose: () => void;
+  title: ReactNode;
+  description?: ReactNode;
+  children: ReactNode;
+  footer?: ReactNode;
+  variant?: 'dialog' | 'drawer';
+  className?: string;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const descriptionId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog || !open) return;
+    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    if (!dialog.open) dialog.showModal();
+    dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    // On closing (or unmounting while open), focus goes back to where it was.
+    return () => {
+      if (dialog.open) dialog.close();
+      if (previous?.isConnected) previous.focus();
+    };
+  }, [open]);
+  return (
+    <dialog
+      ref={ref}
+      className={cx('dialog', variant === 'drawer' && 'dialog-drawer', className)}
+      aria-labelledby={titleId}
+      aria-describedby={description ? descriptionId : undefined}
+      onCancel={(event) => {
+        // Escape: the parent decides (it owns `open`).
+        event.preventDefault();
+        onClose();
+      }}
+      onClick={(event) => {
+        // A click on the backdrop of a drawer closes it.
+        if (variant === 'drawer' && event.target === event.currentTarget) onClose();
+      }}
+    >
+      {open ? (
+        <div className="dialog-frame">
+          <div className="dialog-header">
+            <div>
+              <h2 id={titleId} className="dialog-title">
+                {title}
+              </h2>
+              {description ? (
+                <p id={descriptionId} className="dialog-description">
+                  {description}
+                </p>
+              ) : null}
+            </div>
+            <button type="button" className="dialog-close" onClick={onClose} aria-label="Close">
+              ×
+            </button>
+          </div>
+          <div className="dialog-body">{children}</div>
+          {footer ? <div className="dialog-footer">{footer}</div> : null}
+        </div>
+      ) : null}
+    </dialog>
+  );
+}
+
+/** An on/off switch: a button with role="switch" and its state in words. */
+export function Switch({
+  checked,
+  onChange,
+  label,
+  onText = 'On',
+  offText = 'Off',
+  id,
+  disabled,
+}: {
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  label: ReactNode;
+  onText?: string;
+  offText?: string;
+  id?: string;
+  disabled?: boolean;
+}) {
+  const auto = useId();
+  const switchId = id ?? auto;
+  return (
+    <div className="field switch-field">
+      <span className="switch-label" id={`${switchId}-label`}>
+        {label}
+      </span>
+      <button
+        type="button"
+        role="switch"
+        id={switchId}
+        aria-checked={checked}
+        aria-labelledby={`${switchId}-label`}
+        className={cx('switch', checked && 'switch-on')}
+        onClick={() => onChange(!checked)}
+        disabled={disabled}
+      >
+        <span className="switch-track" aria-hidden="true">
+          <span className="switch-thumb" />
+        </span>
+        <span className="switch-text">{checked ? onText : offText}</span>
+      </button>
+    </div>
   );
 }
