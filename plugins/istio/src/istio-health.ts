@@ -119,13 +119,40 @@ export function deploymentCheck(component: string, namespace: string, deployment
   };
 }
 
+/**
+ * The CRDs of Istio's base chart across the releases this plugin knows (1.22–1.24; the
+ * IstioOperator CRD was dropped in 1.24): what status looks up for an installation it did not
+ * make. Read by name, never by listing every CRD of the cluster (each comes with its full schema).
+ */
+export const KNOWN_ISTIO_CRDS: readonly string[] = Object.freeze([
+  'authorizationpolicies.security.istio.io',
+  'destinationrules.networking.istio.io',
+  'envoyfilters.networking.istio.io',
+  'gateways.networking.istio.io',
+  'istiooperators.install.istio.io',
+  'peerauthentications.security.istio.io',
+  'proxyconfigs.networking.istio.io',
+  'requestauthentications.security.istio.io',
+  'serviceentries.networking.istio.io',
+  'sidecars.networking.istio.io',
+  'telemetries.telemetry.istio.io',
+  'virtualservices.networking.istio.io',
+  'wasmplugins.extensions.istio.io',
+  'workloadentries.networking.istio.io',
+  'workloadgroups.networking.istio.io',
+]);
+
+/**
+ * The CRDs check. `expected` are the CRDs the installation needs (this plugin's: from its inventory
+ * and install record), each of which must exist; without them, the known Istio CRDs that exist are
+ * checked. Every CRD is read by name.
+ */
 async function crdCheck(kube: KubernetesService, contextId: string, expected: readonly string[]): Promise<MeshHealthCheck> {
-  const crds = as<CrdObject[]>(await kube.list(contextId, { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' })).filter((crd) => {
-    const group = crd.spec?.group ?? '';
-    return group === 'istio.io' || group.endsWith('.istio.io');
-  });
-  const names = new Set(crds.map((crd) => crd.metadata?.name ?? ''));
-  const missing = expected.filter((name) => !names.has(name));
+  const required = expected.length > 0;
+  const names = required ? [...new Set(expected)] : KNOWN_ISTIO_CRDS;
+  const objects = await Promise.all(names.map((name) => kube.get(contextId, { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name })));
+  const crds = objects.filter((crd): crd is Readonly<Record<string, unknown>> => crd !== null).map((crd) => as<CrdObject>(crd));
+  const missing = required ? names.filter((_, i) => objects[i] === null) : [];
   const notEstablished = crds.filter((crd) => crd.status?.conditions?.find((c) => c.type === 'Established')?.status !== 'True').map((crd) => crd.metadata?.name ?? '?');
   const remediation = 'kubectl get crd | grep istio.io; kubectl describe crd <name>; run install again to restore missing CRDs';
   if (crds.length === 0) return { component: 'CRDs', healthy: false, message: 'no Istio CRDs (group *.istio.io) found', remediation };

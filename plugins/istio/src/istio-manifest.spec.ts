@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { manifestDocuments, sampleManifestFor, summarizeManifest, withNamespace } from './istio-manifest.js';
+import { editManifest, manifestCrds, manifestDocuments, sampleManifestFor, summarizeManifest, withNamespace } from './istio-manifest.js';
 
 const generated = `# comment
 apiVersion: v1
@@ -54,5 +54,48 @@ metadata:
   it('reports output that is not YAML as an INTERNAL error naming it', () => {
     expect(() => manifestDocuments('a: [1, 2\n', 'The generated manifest')).toThrow(/The generated manifest is not valid YAML/);
     expect(() => sampleManifestFor('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n', 'demo', 'bookinfo.yaml')).toThrow(/holds no objects/);
+  });
+
+  it('leaves documents out and deletes fields, keeping every other document as it was', () => {
+    const manifest = `# Istio
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: gateways.networking.istio.io
+spec:
+  group: networking.istio.io
+  versions:
+  - { name: v1, served: true }
+  - { name: v1alpha2, served: false }
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata:
+  name: istiod-default-validator
+webhooks:
+- name: validation.istio.io
+  failurePolicy: Ignore
+  clientConfig:
+    service: { name: istiod, namespace: istio-system }
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: istio
+data:
+  mesh: |-
+    # kept verbatim
+    enablePrometheusMerge: "on"
+`;
+    expect(manifestCrds(manifest)).toEqual([{ name: 'gateways.networking.istio.io', group: 'networking.istio.io', servedVersions: ['v1'] }]);
+    expect(editManifest(manifest, 'm', () => undefined)).toBe(manifest);
+    const edited = editManifest(manifest, 'm', (object) =>
+      object['kind'] === 'CustomResourceDefinition' ? { drop: true } : object['kind'] === 'ValidatingWebhookConfiguration' ? { remove: [['webhooks', 0, 'failurePolicy']] } : undefined,
+    );
+    const objects = manifestDocuments(edited, 'm');
+    expect(objects.map((o) => o['kind'])).toEqual(['ValidatingWebhookConfiguration', 'ConfigMap']);
+    expect(objects[0]).toMatchObject({ webhooks: [{ name: 'validation.istio.io', clientConfig: { service: { name: 'istiod' } } }] });
+    expect((objects[0]!['webhooks'] as object[])[0]).not.toHaveProperty('failurePolicy');
+    expect(edited).toContain('  mesh: |-\n    # kept verbatim\n    enablePrometheusMerge: "on"\n');
   });
 });

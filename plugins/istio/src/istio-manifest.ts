@@ -86,3 +86,71 @@ export function sampleManifestFor(manifest: string, namespace: string, what: str
     })
     .join('---\n');
 }
+
+/** What a manifest's CustomResourceDefinition defines. */
+export interface ManifestCrd {
+  readonly name: string;
+  readonly group: string;
+  /** The versions it serves (`served` not false). */
+  readonly servedVersions: readonly string[];
+}
+
+/** Whether an API group is Istio's (`istio.io` or a subgroup such as `networking.istio.io`). */
+export function isIstioGroup(group: string): boolean {
+  return group === 'istio.io' || group.endsWith('.istio.io');
+}
+
+/** The versions a CRD object (from a manifest or the API server) serves. */
+export function servedVersionsOf(crd: Readonly<Record<string, unknown>>): string[] {
+  const versions = ((crd['spec'] as Plain | undefined)?.['versions'] ?? []) as unknown;
+  if (!Array.isArray(versions)) return [];
+  return versions
+    .filter((v): v is Plain => typeof v === 'object' && v !== null && (v as Plain)['served'] !== false && typeof (v as Plain)['name'] === 'string')
+    .map((v) => v['name'] as string);
+}
+
+/** The CustomResourceDefinitions of a manifest. */
+export function manifestCrds(manifest: string): ManifestCrd[] {
+  return manifestDocuments(manifest, 'The generated manifest')
+    .filter((object) => object['kind'] === 'CustomResourceDefinition')
+    .map((object) => ({
+      name: describeObject(object).name,
+      group: String((object['spec'] as Plain | undefined)?.['group'] ?? ''),
+      servedVersions: servedVersionsOf(object),
+    }));
+}
+
+/** A change to one document of a manifest: leave it out, or delete fields (paths as `Document.deleteIn` takes them). */
+export interface DocumentEdit {
+  readonly drop?: boolean;
+  readonly remove?: readonly (readonly (string | number)[])[];
+}
+
+/**
+ * The manifest with documents left out and fields deleted, every other byte of each document kept
+ * as it was (comments, quoting, block scalars). Returns the manifest itself when nothing changes.
+ */
+export function editManifest(manifest: string, what: string, edit: (object: Plain) => DocumentEdit | undefined): string {
+  const parsed = parseAllDocuments(manifest);
+  const documents = Array.isArray(parsed) ? parsed : [parsed];
+  const out: string[] = [];
+  let changed = false;
+  for (const document of documents) {
+    if (document.errors.length > 0) throw badManifest(what, document.errors[0]!.message);
+    const value: unknown = document.toJS({ maxAliasCount: 100 });
+    if (value === null || value === undefined) continue;
+    if (typeof value !== 'object' || Array.isArray(value)) throw badManifest(what, 'a document is not an object');
+    const change = edit(value as Plain);
+    if (change?.drop) {
+      changed = true;
+      continue;
+    }
+    for (const path of change?.remove ?? []) {
+      document.deleteIn(path as (string | number)[]);
+      changed = true;
+    }
+    const text = document.toString();
+    out.push(text.startsWith('---') ? text : `---\n${text}`);
+  }
+  return changed ? out.join('') : manifest;
+}

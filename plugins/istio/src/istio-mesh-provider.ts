@@ -23,7 +23,8 @@ import path from 'node:path';
 import { inject, injectable } from 'tsyringe';
 import { parseInstallOptions, setArguments } from './install-options.js';
 import { findControlPlanes, isOurs, istioStatus, type ControlPlane } from './istio-health.js';
-import { namespaceDocument, sampleManifestFor, summarizeManifest, withNamespace } from './istio-manifest.js';
+import { findPreexistingCrds, istiodOwnedFieldsToLeaveOut } from './istio-cluster-state.js';
+import { editManifest, namespaceDocument, sampleManifestFor, summarizeManifest, withNamespace } from './istio-manifest.js';
 import {
   installKey,
   sampleAppKey,
@@ -33,10 +34,11 @@ import {
   type SampleAppRecord,
   type SampleNamespaceRecord,
 } from './istio-records.js';
-import { archiveRequest, istioPlatformOf, knownVersions, releaseArchive, resolveVersion, DEFAULT_ISTIO_VERSION } from './istio-releases.js';
+import { archiveRequest, istioPlatformOf, knownVersions, pinnedChecksum, releaseArchive, resolveVersion, DEFAULT_ISTIO_VERSION } from './istio-releases.js';
 import { readIstioSettings, type IstioSettings } from './istio-settings.js';
 import { cancelled, Istioctl, type CliRunOptions } from './istioctl.js';
 import { checkNamespaceName, ISTIO_SAMPLE_APPS, sampleApp } from './sample-apps.js';
+import { namespaceContents } from './sample-namespace.js';
 
 /** What this plugin manages. */
 export const istioDescriptor: MeshDescriptor = Object.freeze({
@@ -135,31 +137,57 @@ export class IstioMeshProvider implements MeshProvider {
     throwIfCancelled(ctx);
 
     const namespaceCreated = record ? record.namespaceCreated : (await this.kube.get(contextId, { apiVersion: 'v1', kind: 'Namespace', name: namespace })) === null;
-    const manifest = namespaceCreated ? withNamespace(generated, namespace) : generated;
+    let manifest = namespaceCreated ? withNamespace(generated, namespace) : generated;
+
+    // Istio CRDs someone else left in the cluster (helm uninstall keeps them on purpose) are not
+    // taken over: uninstall would delete them with every VirtualService etc. of the cluster.
+    const preexisting = await findPreexistingCrds(this.kube, contextId, manifest, version, record ? (record.preexistingCrds ?? []) : undefined);
+    if (preexisting.vanished.length > 0) {
+      step(ctx, `The Istio CRDs ${preexisting.vanished.join(', ')} were in the cluster before Meshery's install but are gone now: they are installed with Istio ${version} and removed by its uninstall`);
+    }
+    if (preexisting.names.length > 0) {
+      step(
+        ctx,
+        `Leaving out ${preexisting.names.length} Istio CRD${preexisting.names.length === 1 ? '' : 's'} that ${preexisting.names.length === 1 ? 'was' : 'were'} in the cluster before Meshery's install and ${preexisting.names.length === 1 ? 'serves' : 'serve'} the versions Istio ${version} needs: ${preexisting.names.join(', ')}. Meshery does not change or delete ${preexisting.names.length === 1 ? 'it' : 'them'}; uninstall leaves ${preexisting.names.length === 1 ? 'it' : 'them'} in place.`,
+      );
+    }
+    const leftOut = new Set(preexisting.names);
+    // Fields istiod took over at run time (its CA, validation's failurePolicy) are not applied again:
+    // without force they would conflict with istiod's field manager, with force undo its work.
+    const istiodFields = await istiodOwnedFieldsToLeaveOut(this.kube, contextId, manifest);
+    if (istiodFields.length > 0) {
+      step(
+        ctx,
+        `Leaving fields istiod set at run time as they are: ${istiodFields.map((f) => `${f.field} of webhook ${f.webhook} in ${f.kind} ${f.name}${f.field === 'failurePolicy' ? ` (${String(f.live)})` : ''}`).join('; ')}`,
+      );
+    }
+    manifest = editManifest(manifest, 'The generated manifest', (object) => {
+      const metadata = (object['metadata'] ?? {}) as { name?: string };
+      if (object['kind'] === 'CustomResourceDefinition' && leftOut.has(String(metadata.name))) return { drop: true };
+      const fields = istiodFields.filter((f) => f.kind === object['kind'] && f.name === metadata.name);
+      return fields.length > 0 ? { remove: fields.map((f) => f.path) } : undefined;
+    });
     const summary = summarizeManifest(manifest);
     step(ctx, `The manifest holds ${summary.objects.length} objects: ${summary.crds} CRDs, Deployments ${summary.deployments.join(', ')}${namespaceCreated ? `, and Namespace ${namespace}` : ` (namespace ${namespace} exists already and is left out of the installation)`}`);
 
     const inventoryId = record?.inventoryId ?? randomUUID();
-    await this.store.set(installKey(contextId), {
+    const installRecord = (state: InstallRecord['state']): InstallRecord => ({
       version,
       inventoryId,
       namespace,
       namespaceCreated,
       installedAt: record?.installedAt ?? this.now(),
-      state: 'installing',
-    } satisfies InstallRecord);
+      state,
+      preexistingCrds: preexisting.names,
+    });
+    await this.store.set(installKey(contextId), installRecord('installing'));
 
     const timeoutSeconds = options.readinessTimeoutSeconds ?? this.settings.readinessTimeoutSeconds;
     step(ctx, `Applying Istio ${version} into ${namespace} and waiting up to ${timeoutSeconds} s for istiod and istio-ingressgateway to be ready`);
-    const applied = await this.kube.apply({ contextId, manifest, namespace, inventoryId, force: converging, wait: true, timeoutSeconds }, ctx);
-    await this.store.set(installKey(contextId), {
-      version,
-      inventoryId,
-      namespace,
-      namespaceCreated,
-      installedAt: record?.installedAt ?? this.now(),
-      state: 'installed',
-    } satisfies InstallRecord);
+    // Never forced: fields another manager (istiod, a person with kubectl) owns fail the apply with
+    // PRECONDITION_FAILED naming them instead of being silently taken over.
+    const applied = await this.kube.apply({ contextId, manifest, namespace, inventoryId, wait: true, timeoutSeconds }, ctx);
+    await this.store.set(installKey(contextId), installRecord('installed'));
     const changed = applied.objects.filter((o) => o.result !== 'unchanged').length;
     step(ctx, `Istio ${version} is installed in ${namespace} (${applied.objects.length} objects, ${changed} created or changed). istiod injects its CA into the sidecar injector webhook when it starts; status shows when it has.`);
   }
@@ -201,16 +229,18 @@ export class IstioMeshProvider implements MeshProvider {
     }
     await this.store.delete(installKey(contextId));
     const samples = await this.store.keys(`sample/${contextId}/`);
+    const kept = record.preexistingCrds ?? [];
     step(
       ctx,
-      `Istio ${record.version} is uninstalled${samples.length > 0 ? `; ${samples.length} sample app deployment${samples.length === 1 ? ' is' : 's are'} still there (${samples.map((key) => key.split('/').slice(2).join('/')).join(', ')}): remove them with the sample-apps operation` : ''}`,
+      `Istio ${record.version} is uninstalled${kept.length > 0 ? `; the Istio CRDs that were in the cluster before it (${kept.join(', ')}) are left in place` : ''}${samples.length > 0 ? `; ${samples.length} sample app deployment${samples.length === 1 ? ' is' : 's are'} still there (${samples.map((key) => key.split('/').slice(2).join('/')).join(', ')}): remove them with the sample-apps operation` : ''}`,
     );
   }
 
   async status(request: ClusterTarget, _ctx: Ctx): Promise<MeshStatus> {
     const record = await this.store.get<InstallRecord>(installKey(request.contextId));
+    // The CRDs the installation needs: those it applied (its inventory) and those it found in place.
     const expectedCrds = record
-      ? (await this.kube.inventory(record.inventoryId)).filter((ref) => ref.kind === 'CustomResourceDefinition').map((ref) => ref.name)
+      ? [...(await this.kube.inventory(record.inventoryId)).filter((ref) => ref.kind === 'CustomResourceDefinition').map((ref) => ref.name), ...(record.preexistingCrds ?? [])]
       : [];
     return istioStatus(this.kube, request.contextId, record, expectedCrds);
   }
@@ -285,9 +315,18 @@ export class IstioMeshProvider implements MeshProvider {
     const namespaceRecord = await this.store.get<SampleNamespaceRecord>(namespaceKey);
     const remaining = await this.store.keys(sampleAppsInNamespacePrefix(contextId, namespace));
     if (namespaceRecord && remaining.length === 0) {
-      step(ctx, `Deleting namespace ${namespace}: Meshery created it for the sample apps and none is left in it`);
-      await this.kube.removeInventory({ contextId, inventoryId: namespaceRecord.inventoryId }, ctx);
-      await this.store.delete(namespaceKey);
+      const others = await namespaceContents(this.kube, contextId, namespace);
+      if (others.length > 0) {
+        // Its record stays: removing the last sample app from it later deletes it once it is empty.
+        step(
+          ctx,
+          `Keeping namespace ${namespace}: Meshery created it for the sample apps, but it also holds what is not Meshery's Istio sample apps (${others.slice(0, 10).join(', ')}${others.length > 10 ? `, and ${others.length - 10} more` : ''}). Delete it yourself once nothing in it is needed: kubectl delete namespace ${namespace}`,
+        );
+      } else {
+        step(ctx, `Deleting namespace ${namespace}: Meshery created it for the sample apps and nothing else is left in it`);
+        await this.kube.removeInventory({ contextId, inventoryId: namespaceRecord.inventoryId }, ctx);
+        await this.store.delete(namespaceKey);
+      }
     }
     step(ctx, `${app.displayName} is removed from ${namespace}`);
   }
@@ -395,8 +434,12 @@ export class IstioMeshProvider implements MeshProvider {
       });
     }
     const archive = releaseArchive(version, platform);
-    step(ctx, `Fetching ${archive.fileName}, verified against ${archive.fileName}.sha256${this.settings.mirror ? ` (mirror ${this.settings.mirror} first)` : ''}`);
-    const fetched = await this.artifacts.fetch(archiveRequest(archive, this.settings.mirror), ctx);
+    const pinned = pinnedChecksum(this.settings.checksums, archive);
+    step(
+      ctx,
+      `Fetching ${archive.fileName}, verified against ${pinned ? `the SHA-256 pinned in the configuration (checksums: ${pinned.slice(0, 12)}…)` : `${archive.fileName}.sha256 as published`}${this.settings.mirror ? ` (mirror ${this.settings.mirror} first)` : ''}`,
+    );
+    const fetched = await this.artifacts.fetch(archiveRequest(archive, this.settings.mirror, pinned), ctx);
     throwIfCancelled(ctx);
     for (const candidate of [path.join(fetched.path, archive.directory), fetched.path]) {
       if ((await isDirectory(path.join(candidate, 'bin'))) || (await isDirectory(path.join(candidate, 'samples')))) return candidate;

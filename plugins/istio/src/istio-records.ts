@@ -13,6 +13,13 @@ export interface InstallRecord {
   readonly namespaceCreated: boolean;
   readonly installedAt: string;
   readonly state: 'installing' | 'installed';
+  /**
+   * Istio CRDs (`*.istio.io`) of the manifest that existed before the first install (left behind
+   * by `helm uninstall`, installed by hand or by another tool): left out of every apply, so they
+   * never enter the inventory and uninstall leaves them in place. Absent in records written before
+   * this was kept (read as none).
+   */
+  readonly preexistingCrds?: readonly string[];
 }
 
 /** `sample/<contextId>/<namespace>/<app>`: a deployed sample app. */

@@ -1,6 +1,6 @@
 import { PluginError } from '@meshery/plugin-api';
 import { describe, expect, it } from 'vitest';
-import { archiveRequest, istioPlatformOf, knownVersions, releaseArchive, resolveVersion } from './istio-releases.js';
+import { archiveRequest, istioPlatformOf, knownVersions, pinnedChecksum, releaseArchive, resolveVersion } from './istio-releases.js';
 
 describe('Istio release archives', () => {
   it('names the archive platform as Istio publishes it (macOS on Intel has no architecture suffix)', () => {
@@ -22,6 +22,16 @@ describe('Istio release archives', () => {
     });
     expect(archiveRequest(archive, undefined)).toEqual({ url: archive.url, sha256Url: archive.sha256Url, extract: 'tar.gz' });
     expect(archiveRequest(archive, '/srv/mirror')).toMatchObject({ mirror: '/srv/mirror' });
+  });
+
+  it('verifies against a pinned digest instead of the published .sha256 file when the configuration has one', () => {
+    const archive = releaseArchive('1.24.0', 'linux-amd64');
+    const byVersion = 'a'.repeat(64);
+    const byName = 'b'.repeat(64);
+    expect(pinnedChecksum({ '1.24.0/linux-amd64': byVersion, 'istio-1.24.0-linux-amd64.tar.gz': byName }, archive)).toBe(byVersion);
+    expect(pinnedChecksum({ 'istio-1.24.0-linux-amd64.tar.gz': byName }, archive)).toBe(byName);
+    expect(pinnedChecksum({ '1.24.0/linux-arm64': byVersion, '1.23.2/linux-amd64': byVersion }, archive)).toBeUndefined();
+    expect(archiveRequest(archive, '/srv/mirror', byName)).toEqual({ url: archive.url, sha256: byName, extract: 'tar.gz', mirror: '/srv/mirror' });
   });
 
   it('offers the pinned versions with 1.24.0 as default, plus configured ones, once each', () => {

@@ -47,14 +47,22 @@ export function releaseArchive(version: string, platform: IstioPlatform): IstioR
   return { version, platform, fileName, url, sha256Url: `${url}.sha256`, directory: `istio-${version}` };
 }
 
-/** The artifact request for a release archive: verified by its published `.sha256`, unpacked. */
-export function archiveRequest(archive: IstioReleaseArchive, mirror: string | undefined): ArtifactRequest {
+/**
+ * The artifact request for a release archive, unpacked: verified against a pinned digest when one
+ * is given (the published `.sha256` file is then not read at all), else against that file.
+ */
+export function archiveRequest(archive: IstioReleaseArchive, mirror: string | undefined, pinnedSha256?: string): ArtifactRequest {
   return {
     url: archive.url,
-    sha256Url: archive.sha256Url,
+    ...(pinnedSha256 ? { sha256: pinnedSha256 } : { sha256Url: archive.sha256Url }),
     extract: 'tar.gz',
     ...(mirror ? { mirror } : {}),
   };
+}
+
+/** The digest the configuration pins for an archive: by `<version>/<platform>`, else by its file name. */
+export function pinnedChecksum(checksums: Readonly<Record<string, string>>, archive: IstioReleaseArchive): string | undefined {
+  return checksums[`${archive.version}/${archive.platform}`] ?? checksums[archive.fileName];
 }
 
 /** The versions offered: the pinned ones, then those the configuration adds. */

@@ -12,6 +12,11 @@ export interface IstioSettings {
   readonly cliTimeoutSeconds: number;
   /** Versions offered besides the pinned ones. */
   readonly versions: readonly string[];
+  /**
+   * Pinned SHA-256 digests (lower-case hex) of release archives, keyed by `<version>/<platform>`
+   * (`1.24.0/linux-amd64`) or by the archive's file name (`istio-1.24.0-linux-amd64.tar.gz`).
+   */
+  readonly checksums: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_READINESS_TIMEOUT_SECONDS = 300;
@@ -26,11 +31,24 @@ export function readIstioSettings(config: PluginConfig): IstioSettings {
   const mirror = nonEmpty(config.get('mirror'));
   const cliPath = nonEmpty(config.get('cliPath'));
   const versions = config.get<unknown>('versions');
+  const checksums = config.get<unknown>('checksums');
   return {
     ...(mirror ? { mirror } : {}),
     ...(cliPath ? { cliPath } : {}),
     readinessTimeoutSeconds: positive(config.get('readinessTimeoutSeconds'), DEFAULT_READINESS_TIMEOUT_SECONDS),
     cliTimeoutSeconds: positive(config.get('cliTimeoutSeconds'), DEFAULT_CLI_TIMEOUT_SECONDS),
     versions: Array.isArray(versions) ? versions.filter((v): v is string => typeof v === 'string') : [],
+    checksums: readChecksums(checksums),
   };
+}
+
+const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+
+function readChecksums(value: unknown): Readonly<Record<string, string>> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  const out: Record<string, string> = {};
+  for (const [key, digest] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof digest === 'string' && SHA256_HEX.test(digest.trim())) out[key.trim()] = digest.trim().toLowerCase();
+  }
+  return Object.freeze(out);
 }

@@ -9,7 +9,9 @@ import {
   createDirectly,
   foreignControlPlane,
   mirrorPaths,
+  platform,
   pluginDir,
+  sha256Of,
   tempDir,
   writeFakeIstioctl,
   type Events,
@@ -117,6 +119,35 @@ describe('Istio plugin errors and foreign installations (mirror as a directory)'
     } finally {
       await rm(corrupt, { recursive: true, force: true });
     }
+  });
+
+  it('verifies against a digest pinned in "checksums" instead of the mirror\'s .sha256 file', async () => {
+    const corrupt = await tempDir('meshery-istio-pinned-');
+    try {
+      const copy = await buildIstioMirror(corrupt, ['1.24.0']);
+      const { archive, checksum } = mirrorPaths(copy, '1.24.0');
+      const digest = await sha256Of(archive);
+      // A mirror whose checksum file was tampered with along with (or instead of) the archive.
+      await writeFile(checksum, `${'0'.repeat(64)}  ${archive.split('/').pop()}\n`);
+      const { host } = await start({ mirror: copy, config: { checksums: { [`1.24.0/${platform}`]: digest.toUpperCase() } } });
+      const install = host.operation<Events[number]>();
+      await host.meshProvider('istio').install({ contextId: host.contextId, version: '1.24.0', options: {} }, install.ctx);
+      expect(install.events.map((e) => e.summary).join('\n')).toMatch(/verified against the SHA-256 pinned in the configuration \(checksums: [0-9a-f]{12}…\)/);
+      expect(install.events.filter((e) => e.type === 'artifact').map((e) => e.summary).join('\n')).toMatch(/SHA-256 verified/);
+    } finally {
+      await rm(corrupt, { recursive: true, force: true });
+    }
+  });
+
+  it('a pinned digest the archive does not match fails with PRECONDITION_FAILED, even when the mirror\'s .sha256 file agrees with the archive', async () => {
+    const fileName = `istio-1.24.0-${platform}.tar.gz`;
+    const { sim, host } = await start({ config: { checksums: { [fileName]: 'ab'.repeat(32) } } });
+    const before = clusterObjects(sim);
+    const error = await rejection(host.meshProvider('istio').install({ contextId: host.contextId, version: '1.24.0', options: {} }, op()));
+    expect(error.code).toBe('PRECONDITION_FAILED');
+    expect(error.message).toMatch(new RegExp(`Checksum mismatch for ${fileName.replaceAll('.', '\\.')} .*expected ${'ab'.repeat(32)}`));
+    expect(clusterObjects(sim)).toEqual(before);
+    expect(await host.store.keys()).toEqual([]);
   });
 
   it('detects a foreign installation: status reads its version, install and uninstall refuse and apply nothing', async () => {

@@ -214,3 +214,51 @@ ${withVersionLabel ? `    operator.istio.io/version: ${version}\n` : ''}spec:
 export type Events = MeshOperationEvent[];
 
 export const steps = (events: Events): string[] => events.filter((e) => e.type === 'step').map((e) => e.summary);
+
+/**
+ * Patches an object straight through kube-sim's REST API as another field manager would (istiod is
+ * `pilot-discovery`, kubectl edit is `kubectl-edit`), with a JSON merge patch: the manager takes
+ * ownership of the fields it changes, as on a real API server.
+ */
+export async function patchAs(sim: KubeSim, fieldManager: string, apiPath: string, patch: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${sim.url}${apiPath}?fieldManager=${encodeURIComponent(fieldManager)}`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/merge-patch+json', ...(sim.token ? { authorization: `Bearer ${sim.token}` } : {}) },
+    body: JSON.stringify(patch),
+  });
+  if (response.status !== 200) throw new Error(`patching ${apiPath}: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+/** Deletes an object straight through kube-sim's REST API, as a user with kubectl would. */
+export async function deleteDirectly(sim: KubeSim, apiPath: string): Promise<void> {
+  const response = await fetch(`${sim.url}${apiPath}`, { method: 'DELETE', headers: sim.token ? { authorization: `Bearer ${sim.token}` } : {} });
+  if (response.status !== 200 && response.status !== 202) throw new Error(`deleting ${apiPath}: HTTP ${response.status} ${await response.text()}`);
+}
+
+/**
+ * Plays istiod's validation webhook controller: once istiod serves, it patches its CA into the
+ * ValidatingWebhookConfigurations and turns their failurePolicy from the chart's Ignore to Fail,
+ * as field manager `pilot-discovery`. Its sidecar injector patcher does the same for the CA of the
+ * MutatingWebhookConfiguration.
+ */
+export async function playIstiodWebhookControllers(sim: KubeSim): Promise<string> {
+  const caBundle = Buffer.from('-----BEGIN CERTIFICATE-----\nistiod self-signed root (test)\n-----END CERTIFICATE-----\n').toString('base64');
+  const base = '/apis/admissionregistration.k8s.io/v1';
+  for (const [resource, name, failurePolicy] of [
+    ['validatingwebhookconfigurations', 'istio-validator-istio-system', 'Fail'],
+    ['validatingwebhookconfigurations', 'istiod-default-validator', 'Fail'],
+    ['mutatingwebhookconfigurations', 'istio-sidecar-injector', undefined],
+  ] as const) {
+    const live = sim.store.get('admissionregistration.k8s.io', resource, '', name) as unknown as { webhooks: Record<string, unknown>[] } | undefined;
+    if (!live) throw new Error(`no ${resource} ${name} to patch`);
+    await patchAs(sim, 'pilot-discovery', `${base}/${resource}/${name}`, {
+      webhooks: live.webhooks.map((hook) => ({
+        ...hook,
+        ...(failurePolicy ? { failurePolicy } : {}),
+        clientConfig: { ...(hook['clientConfig'] as object), caBundle },
+      })),
+    });
+  }
+  return caBundle;
+}
