@@ -83,33 +83,63 @@ export async function detectControlPlane(kube: KubernetesService, contextId: str
   };
 }
 
-/** Linkerd's CRDs (group `linkerd.io` or a subgroup of it) present in the cluster. */
+/**
+ * The names of the CRDs Linkerd's releases install (`linkerd install --crds`, the linkerd-crds
+ * chart): the core ones of every supported release and those of later releases
+ * (external workloads in 2.15, egress networks and rate limits in 2.17, and newer).
+ */
+export const KNOWN_LINKERD_CRDS = [
+  ...CORE_CRDS,
+  'externalworkloads.workload.linkerd.io',
+  'egressnetworks.policy.linkerd.io',
+  'httplocalratelimitpolicies.policy.linkerd.io',
+  'httploadbalancers.policy.linkerd.io',
+  'unmeshednetworks.policy.linkerd.io',
+] as const;
+
+/**
+ * The CRDs of these names present in the cluster, read one by one: never a list of every CRD in
+ * the cluster (with their schemas, tens of MB on clusters with many operators).
+ */
+export async function crdsNamed(kube: KubernetesService, contextId: string, names: readonly string[]): Promise<Obj[]> {
+  const found: Obj[] = [];
+  for (const name of [...new Set(names)]) {
+    const crd = await kube.get(contextId, { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name });
+    if (crd) found.push(crd as Obj);
+  }
+  return found;
+}
+
+/** Linkerd's known CRDs ({@link KNOWN_LINKERD_CRDS}) present in the cluster. */
 export async function linkerdCrds(kube: KubernetesService, contextId: string): Promise<readonly Obj[]> {
-  const crds: readonly Obj[] = await kube.list(contextId, { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' });
-  return crds.filter((crd) => {
-    const group = String(crd['spec']?.group ?? '');
-    return group === 'linkerd.io' || group.endsWith('.linkerd.io');
-  });
+  return crdsNamed(kube, contextId, KNOWN_LINKERD_CRDS);
 }
 
 function decode(value: unknown): string | undefined {
   return typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : undefined;
 }
 
-/** Health checks in the manner of `linkerd check`, each unhealthy one with a remediation. */
+/**
+ * Health checks in the manner of `linkerd check`, each unhealthy one with a remediation. The CRDs
+ * are read by name: `installedCrds` (those of Meshery's installation, from its inventory), all of
+ * which must be there; for an installation made by someone else Linkerd's known ones, of which the
+ * core ones must be there.
+ */
 export async function checkControlPlane(
   kube: KubernetesService,
   contextId: string,
   detected: DetectedControlPlane,
   now: Date,
   expectedVersion?: string,
+  installedCrds?: readonly string[],
 ): Promise<MeshHealthCheck[]> {
   const ns = detected.namespace;
   const checks: MeshHealthCheck[] = [];
 
-  const crds = await linkerdCrds(kube, contextId);
+  const required: readonly string[] = installedCrds ?? CORE_CRDS;
+  const crds = await crdsNamed(kube, contextId, installedCrds ?? KNOWN_LINKERD_CRDS);
   const names = new Set(crds.map((crd) => String(crd['metadata']?.name)));
-  const missing = CORE_CRDS.filter((name) => !names.has(name));
+  const missing = required.filter((name) => !names.has(name));
   const notEstablished = crds
     .filter((crd) => !(crd['status']?.conditions ?? []).some((c: Obj) => c['type'] === 'Established' && c['status'] === 'True'))
     .map((crd) => String(crd['metadata']?.name));

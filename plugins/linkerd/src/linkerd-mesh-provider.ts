@@ -20,24 +20,29 @@ import {
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { inject, injectable } from 'tsyringe';
+import { parse } from 'yaml';
 import { prepareCertificates, type CertificateRecord } from './linkerd-certificates.js';
 import { LinkerdCli, withPrivateDir, writePrivateFile } from './linkerd-cli.js';
 import { checkControlPlane, detectControlPlane, linkerdCrds, type DetectedControlPlane } from './linkerd-health.js';
 import { parseInstallOptions } from './linkerd-install-options.js';
 import { isLinkerdGroup, joinManifest, renderedObjects, type RenderedObject } from './linkerd-manifests.js';
+import { otherObjectsIn } from './linkerd-namespace-contents.js';
 import {
   CONTROL_PLANE_NAMESPACE,
   certificatesKey,
   installKey,
   sampleKey,
   sampleNamespaceKey,
+  webhookCertificatesKey,
   type InstallRecord,
+  type NamespaceMetadata,
   type SampleAppRecord,
   type SampleNamespaceRecord,
 } from './linkerd-records.js';
 import { checkNamespaceName, findSampleApp, namespaceManifest, retargetManifest, sampleAppArtifact, SAMPLE_APPS } from './linkerd-sample-apps.js';
 import { readSettings, type LinkerdSettings } from './linkerd-settings.js';
-import { cliArtifact, knownVersions, resolveVersion } from './linkerd-versions.js';
+import { cliArtifact, cliFileName, cliPlatform, knownVersions, resolveVersion } from './linkerd-versions.js';
+import { describeWebhooks, expiringWebhooks, extractWebhookTls, webhookValues, withKeptWebhookSecrets, type WebhookTlsRecord } from './linkerd-webhook-tls.js';
 
 /** What this plugin manages. */
 export const linkerdDescriptor: MeshDescriptor = Object.freeze({
@@ -47,6 +52,27 @@ export const linkerdDescriptor: MeshDescriptor = Object.freeze({
 });
 
 const INJECT_ANNOTATION = 'linkerd.io/inject';
+/**
+ * What Linkerd's control plane creates at run time in its namespace that no owner reference ties
+ * to the installation: the policy controller's Lease. Deleted on uninstall when the namespace is
+ * kept (it was there before); otherwise it goes with the namespace.
+ */
+const RUNTIME_LEFTOVERS = [{ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', name: 'policy-controller-write' }] as const;
+
+type Metadata = { labels?: Record<string, string>; annotations?: Record<string, string> };
+
+/** The labels and annotations of a rendered Namespace (what Linkerd needs on its namespace). */
+function namespaceMetadata(object: RenderedObject | undefined): Required<Metadata> {
+  const metadata = ((object ? (parse(object.text) as { metadata?: Metadata } | null) : null)?.metadata ?? {}) as Metadata;
+  return { labels: { ...(metadata.labels ?? {}) }, annotations: { ...(metadata.annotations ?? {}) } };
+}
+
+/** The values `current` has for the keys of `wanted` (`null`: absent), to restore them later. */
+function valuesBefore(current: Metadata | undefined, wanted: Required<Metadata>): NamespaceMetadata {
+  const pick = (have: Record<string, string> | undefined, keys: Record<string, string>) =>
+    Object.fromEntries(Object.keys(keys).map((k) => [k, have?.[k] ?? null]));
+  return { labels: pick(current?.labels, wanted.labels), annotations: pick(current?.annotations, wanted.annotations) };
+}
 
 type Ctx = OperationContext<MeshOperationEvent>;
 
@@ -148,18 +174,43 @@ export class LinkerdMeshProvider implements MeshProvider {
     step(certificates.summary);
     if (certificates.warning) step(`Warning: ${certificates.warning}`);
 
+    // The webhooks' serving certificates of this installation, given back to the CLI so that a
+    // converge renders the same Secrets and CA bundles (no control-plane rollout, no window where
+    // the API server's caBundle and the served certificate differ).
+    let keptWebhooks = record ? await this.store.get<WebhookTlsRecord>(webhookCertificatesKey(contextId)) : undefined;
+    if (keptWebhooks && (keptWebhooks.version !== version || keptWebhooks.webhooks.length === 0)) keptWebhooks = undefined;
+    if (keptWebhooks) {
+      const expiring = expiringWebhooks(keptWebhooks, now);
+      if (expiring.length > 0) {
+        step(
+          `The webhook serving certificates of this installation expire on ${expiring.map((w) => w.notAfter).join(', ')}: generating new ones; ` +
+            'the components serving the webhooks (linkerd-destination, linkerd-proxy-injector) restart with them',
+        );
+        keptWebhooks = undefined;
+      } else {
+        step(`Reusing this installation's webhook serving certificates (${describeWebhooks(keptWebhooks)}), so the control plane is not restarted`);
+      }
+    }
+
     step(`Rendering Linkerd ${version}'s CRDs and control plane with the linkerd CLI (without cluster access)`);
-    const { crds, controlPlane } = await withPrivateDir(async (dir) => {
+    const { crds, controlPlane, webhookTls } = await withPrivateDir(async (dir) => {
       const crdsYaml = await cli.run(['install', '--crds', '--ignore-cluster'], dir, ctx);
       const anchors = await writePrivateFile(dir, 'ca.crt', certificates.record.trustAnchorPEM);
       const issuerCrt = await writePrivateFile(dir, 'issuer.crt', certificates.record.issuerCertificatePEM);
       const issuerKey = await writePrivateFile(dir, 'issuer.key', certificates.record.issuerKeyPEM);
-      const controlPlaneYaml = await cli.run(
-        ['install', '--ignore-cluster', '--identity-trust-anchors-file', anchors, '--identity-issuer-certificate-file', issuerCrt, '--identity-issuer-key-file', issuerKey],
-        dir,
-        ctx,
-      );
-      return { crds: renderedObjects(crdsYaml, 'CRD manifest'), controlPlane: renderedObjects(controlPlaneYaml, 'control-plane manifest') };
+      const installArgs = ['install', '--ignore-cluster', '--identity-trust-anchors-file', anchors, '--identity-issuer-certificate-file', issuerCrt, '--identity-issuer-key-file', issuerKey];
+      const render = async (extra: readonly string[] = []) => renderedObjects(await cli.run([...installArgs, ...extra], dir, ctx), 'control-plane manifest');
+      const crdObjects = renderedObjects(crdsYaml, 'CRD manifest');
+      // A first install renders once to get the certificates the CLI generates, then renders with
+      // them like every converge does, so that every install applies the very same objects.
+      const plain = keptWebhooks ? undefined : await render();
+      const tls = keptWebhooks ?? extractWebhookTls(plain!, version);
+      if (tls.webhooks.length === 0) return { crds: crdObjects, controlPlane: plain!, webhookTls: undefined };
+      const values = await writePrivateFile(dir, 'webhook-tls.yaml', webhookValues(tls));
+      const pinned = withKeptWebhookSecrets(await render(['--values', values]), tls);
+      if ('objects' in pinned) return { crds: crdObjects, controlPlane: pinned.objects, webhookTls: tls };
+      step(`Warning: linkerd ${version} did not take the webhook certificates back (${pinned.problem}); installing with new ones, which restarts the webhooks' components on every install`);
+      return { crds: crdObjects, controlPlane: plain ?? (await render()), webhookTls: undefined };
     });
     if (!crds.some((o) => o.kind === 'CustomResourceDefinition') || !controlPlane.some((o) => o.kind === 'Deployment')) {
       throw new PluginError('INTERNAL', `The linkerd CLI printed ${crds.length} CRD objects and ${controlPlane.length} control-plane objects, not an installation`, {
@@ -170,25 +221,49 @@ export class LinkerdMeshProvider implements MeshProvider {
     const applicableCrds = await this.withoutForeignCrds(contextId, crds, record, ctx);
     throwIfCancelled(ctx);
 
+    // A control-plane namespace that was there before the first install (the user's, with whatever
+    // they keep in it) is not taken into the inventory, so uninstall leaves it; it gets the labels
+    // and annotations of Linkerd's Namespace (the control-plane marker, admission webhooks off,
+    // privileged pod security for proxy-init), and uninstall gives it back the ones it had.
+    const nsRef = { apiVersion: 'v1', kind: 'Namespace', name: CONTROL_PLANE_NAMESPACE } as const;
+    const renderedNamespace = controlPlane.find((o) => o.kind === 'Namespace' && o.name === CONTROL_PLANE_NAMESPACE);
+    const existingNamespace = record ? undefined : await this.kube.get(contextId, nsRef);
+    const namespaceCreated = record ? record.namespaceCreated !== false : !existingNamespace;
+    const wantedMetadata = namespaceMetadata(renderedNamespace);
+    const namespaceMetadataBefore = namespaceCreated
+      ? undefined
+      : (record?.namespaceMetadataBefore ?? valuesBefore((existingNamespace as { metadata?: Metadata } | null | undefined)?.metadata, wantedMetadata));
+    const applicableControlPlane = namespaceCreated ? controlPlane : controlPlane.filter((o) => o !== renderedNamespace);
+    if (!namespaceCreated) {
+      step(`Namespace ${CONTROL_PLANE_NAMESPACE} existed before Linkerd was installed: it is left out of the installation (uninstall keeps it and what else is in it) and only gets Linkerd's labels and annotations`);
+    }
+
     const inventoryId = record?.inventoryId ?? randomUUID();
     await this.store.set(certificatesKey(contextId), certificates.record);
+    if (webhookTls) await this.store.set(webhookCertificatesKey(contextId), webhookTls);
+    else await this.store.delete(webhookCertificatesKey(contextId));
     const installing: InstallRecord = {
       version,
       inventoryId,
       namespace: CONTROL_PLANE_NAMESPACE,
+      namespaceCreated,
+      ...(namespaceMetadataBefore ? { namespaceMetadataBefore } : {}),
       installedAt: record?.installedAt ?? now.toISOString(),
       state: 'installing',
     };
     await this.store.set(installKey(contextId), installing);
-    step(`Applying ${applicableCrds.length} CRDs and ${controlPlane.length} control-plane objects of Linkerd ${version} into inventory ${inventoryId}`, {
+    if (!namespaceCreated) {
+      await this.kube.patch(contextId, nsRef, { metadata: wantedMetadata });
+    }
+    step(`Applying ${applicableCrds.length} CRDs and ${applicableControlPlane.length} control-plane objects of Linkerd ${version} into inventory ${inventoryId}`, {
       inventoryId,
       crds: applicableCrds.length,
-      controlPlaneObjects: controlPlane.length,
+      controlPlaneObjects: applicableControlPlane.length,
     });
     await this.kube.apply(
       {
         contextId,
-        manifest: joinManifest([...applicableCrds, ...controlPlane]),
+        manifest: joinManifest([...applicableCrds, ...applicableControlPlane]),
         namespace: CONTROL_PLANE_NAMESPACE,
         inventoryId,
         force: Boolean(record),
@@ -211,13 +286,36 @@ export class LinkerdMeshProvider implements MeshProvider {
         remediation: 'Check the cluster connection; status shows whether any Linkerd control plane is present.',
       });
     }
-    ctx.emit({ type: 'step', summary: `Removing Linkerd ${record.version}: every object of inventory ${record.inventoryId} (CRDs, cluster RBAC, webhooks, namespace ${record.namespace} with what runs in it)` });
+    const namespaceCreated = record.namespaceCreated !== false;
+    ctx.emit({
+      type: 'step',
+      summary: `Removing Linkerd ${record.version}: every object of inventory ${record.inventoryId} (CRDs, cluster RBAC, webhooks, ${
+        namespaceCreated ? `namespace ${record.namespace} with what runs in it` : `the control plane in namespace ${record.namespace}, which existed before and is kept`
+      })`,
+    });
     await this.kube.removeInventory({ contextId, inventoryId: record.inventoryId }, ctx);
     // Linkerd's control plane creates nothing outside its namespace at run time (only Events, which
-    // expire); what it creates inside (the policy controller's Lease, heartbeat Jobs, pods) goes
-    // with the namespace.
+    // expire). Inside, its pods, ReplicaSets and heartbeat Jobs go with their owners; the policy
+    // controller's Lease goes with the namespace, or is deleted here when the namespace stays.
+    if (!namespaceCreated) {
+      for (const leftover of RUNTIME_LEFTOVERS) {
+        throwIfCancelled(ctx);
+        await this.kube.delete(contextId, { ...leftover, namespace: record.namespace }, ctx);
+      }
+      const before = record.namespaceMetadataBefore;
+      if (before) {
+        try {
+          await this.kube.patch(contextId, { apiVersion: 'v1', kind: 'Namespace', name: record.namespace }, { metadata: { labels: before.labels, annotations: before.annotations } });
+          ctx.emit({ type: 'step', summary: `Namespace ${record.namespace} is kept, with the labels and annotations it had before Linkerd was installed` });
+        } catch (error) {
+          if (!(error instanceof PluginError && error.code === 'PRECONDITION_FAILED')) throw error;
+          ctx.emit({ type: 'step', summary: `Namespace ${record.namespace} is already gone` });
+        }
+      }
+    }
     await this.store.delete(installKey(contextId));
     await this.store.delete(certificatesKey(contextId));
+    await this.store.delete(webhookCertificatesKey(contextId));
     const annotated = ((await this.kube.list(contextId, { apiVersion: 'v1', kind: 'Namespace' })) as readonly Readonly<Record<string, any>>[])
       .filter((ns) => ns['metadata']?.annotations?.[INJECT_ANNOTATION] === 'enabled')
       .map((ns) => String(ns['metadata']?.name));
@@ -251,7 +349,16 @@ export class LinkerdMeshProvider implements MeshProvider {
       };
     }
     const ours = Boolean(record) && found.labelledByMeshery && record!.namespace === found.namespace;
-    const checks = await checkControlPlane(this.kube, contextId, found, new Date(this.clock.now()), ours ? record!.version : undefined);
+    // The CRDs of Meshery's installation are known from its inventory; read by name, never listed.
+    const installedCrds = ours ? (await this.kube.inventory(record!.inventoryId)).filter((r) => r.kind === 'CustomResourceDefinition').map((r) => r.name) : [];
+    const checks = await checkControlPlane(
+      this.kube,
+      contextId,
+      found,
+      new Date(this.clock.now()),
+      ours ? record!.version : undefined,
+      installedCrds.length > 0 ? installedCrds : undefined,
+    );
     if (ours && record!.state === 'installing') {
       checks.unshift({
         component: 'installation',
@@ -337,9 +444,24 @@ export class LinkerdMeshProvider implements MeshProvider {
     if (ownNamespace) {
       const apps = ownNamespace.apps.filter((a) => a !== app.name);
       if (apps.length === 0) {
-        ctx.emit({ type: 'step', summary: `Deleting namespace ${namespace}, which Meshery created for the sample application` });
-        await this.kube.removeInventory({ contextId, inventoryId: ownNamespace.inventoryId }, ctx);
-        await this.store.delete(nsKey);
+        // Meshery created the namespace, but others may have put things in it since (another mesh's
+        // sample app, the user's workloads): it is deleted only when nothing else is there.
+        const others = await otherObjectsIn(this.kube, contextId, namespace, await this.kube.inventory(ownNamespace.inventoryId));
+        if (others.length === 0) {
+          ctx.emit({ type: 'step', summary: `Deleting namespace ${namespace}, which Meshery created for the sample application` });
+          await this.kube.removeInventory({ contextId, inventoryId: ownNamespace.inventoryId }, ctx);
+          await this.store.delete(nsKey);
+        } else {
+          await this.store.set(nsKey, { ...ownNamespace, apps } satisfies SampleNamespaceRecord);
+          const shown = others.length > 10 ? `${others.slice(0, 10).join(', ')} and ${others.length - 10} more` : others.join(', ');
+          ctx.emit({
+            type: 'step',
+            summary:
+              `Keeping namespace ${namespace}, which Meshery created for the sample applications: it also holds what Meshery did not deploy there (${shown}). ` +
+              `Delete it yourself once that is no longer needed, with everything in it: kubectl delete namespace ${namespace}`,
+            details: { namespace, others },
+          });
+        }
       } else {
         await this.store.set(nsKey, { ...ownNamespace, apps } satisfies SampleNamespaceRecord);
         ctx.emit({ type: 'step', summary: `Keeping namespace ${namespace}: ${apps.join(', ')} still run in it` });
@@ -388,8 +510,12 @@ export class LinkerdMeshProvider implements MeshProvider {
       ctx.emit({ type: 'step', summary: `Using the linkerd CLI at ${this.settings.cliPath}` });
       cli = new LinkerdCli(this.settings.cliPath, timeoutMs);
     } else {
-      const request = cliArtifact(version, this.settings.mirror);
-      ctx.emit({ type: 'step', summary: `Fetching the linkerd CLI ${version} (${request.url})` });
+      const platform = cliPlatform();
+      const request = cliArtifact(version, this.settings.mirror, platform, this.settings.checksums);
+      ctx.emit({
+        type: 'step',
+        summary: `Fetching the linkerd CLI ${version} (${request.url}), verified against ${request.sha256 ? `the SHA-256 pinned for ${cliFileName(version, platform)} in the "checksums" setting` : 'the .sha256 file published with it'}`,
+      });
       const fetched = await this.artifacts.fetch(request, ctx);
       cli = new LinkerdCli(fetched.path, timeoutMs);
     }

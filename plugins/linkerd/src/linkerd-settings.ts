@@ -19,6 +19,23 @@ export interface LinkerdSettings {
   readonly issuerValidityDays: number;
   /** Pinned SHA-256 digests of the sample applications' manifests, by app name. */
   readonly sampleAppSha256: Readonly<Record<string, string>>;
+  /**
+   * Pinned SHA-256 digests (hex) of CLI files, by file name (`linkerd2-cli-<version>-<platform>`):
+   * a pinned CLI is verified against it instead of the `.sha256` file published beside it.
+   */
+  readonly checksums: Readonly<Record<string, string>>;
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/i;
+
+function digests(value: unknown): Record<string, string> {
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? Object.fromEntries(
+        Object.entries(value as Record<string, unknown>)
+          .filter((e): e is [string, string] => typeof e[1] === 'string' && SHA256_HEX.test(e[1]))
+          .map(([name, hex]) => [name, hex.toLowerCase()]),
+      )
+    : {};
 }
 
 function positive(value: unknown, fallback: number): number {
@@ -32,7 +49,6 @@ function text(value: unknown): string | undefined {
 /** Reads the plugin configuration. */
 export function readSettings(config: PluginConfig): LinkerdSettings {
   const versions = config.get<unknown>('versions');
-  const digests = config.get<unknown>('sampleAppSha256');
   const mirror = text(config.get('mirror'));
   const cliPath = text(config.get('cliPath'));
   return {
@@ -43,9 +59,7 @@ export function readSettings(config: PluginConfig): LinkerdSettings {
     cliTimeoutSeconds: positive(config.get('cliTimeoutSeconds'), 120),
     trustAnchorValidityDays: positive(config.get('trustAnchorValidityDays'), 3650),
     issuerValidityDays: positive(config.get('issuerValidityDays'), 365),
-    sampleAppSha256:
-      digests && typeof digests === 'object' && !Array.isArray(digests)
-        ? Object.fromEntries(Object.entries(digests as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'))
-        : {},
+    sampleAppSha256: digests(config.get<unknown>('sampleAppSha256')),
+    checksums: digests(config.get<unknown>('checksums')),
   };
 }

@@ -55,13 +55,27 @@ export function cliPlatform(platform: string = process.platform, arch: string = 
   });
 }
 
-/** The official address of the CLI binary of a release. */
-export function cliUrl(version: string, platform: string = cliPlatform()): string {
-  return `${RELEASES}/${version}/linkerd2-cli-${version}-${platform}`;
+/** The file name of the CLI binary of a release, e.g. `linkerd2-cli-stable-2.14.10-linux-amd64`. */
+export function cliFileName(version: string, platform: string = cliPlatform()): string {
+  return `linkerd2-cli-${version}-${platform}`;
 }
 
-/** The artifact request for a release's CLI, verified by the `.sha256` file published beside it. */
-export function cliArtifact(version: string, mirror: string | undefined, platform: string = cliPlatform()): ArtifactRequest {
+/** The official address of the CLI binary of a release. */
+export function cliUrl(version: string, platform: string = cliPlatform()): string {
+  return `${RELEASES}/${version}/${cliFileName(version, platform)}`;
+}
+
+/**
+ * The artifact request for a release's CLI: verified against the digest pinned for its file name in
+ * `checksums` when there is one, otherwise against the `.sha256` file published beside it.
+ */
+export function cliArtifact(
+  version: string,
+  mirror: string | undefined,
+  platform: string = cliPlatform(),
+  checksums: Readonly<Record<string, string>> = {},
+): ArtifactRequest {
   const url = cliUrl(version, platform);
-  return { url, sha256Url: `${url}.sha256`, executable: true, ...(mirror ? { mirror } : {}) };
+  const pinned = checksums[cliFileName(version, platform)];
+  return { url, ...(pinned ? { sha256: pinned } : { sha256Url: `${url}.sha256` }), executable: true, ...(mirror ? { mirror } : {}) };
 }

@@ -1,6 +1,7 @@
 import type { KubeSim } from '@meshery/kube-sim';
 import type { MeshOperationEvent } from '@meshery/plugin-api';
-import { createHash } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+import { createHash, randomBytes, type webcrypto } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -21,18 +22,40 @@ export function mirrorPath(root: string, url: string): string {
   return path.join(root, u.host, ...u.pathname.split('/').filter(Boolean));
 }
 
+/** A self-signed serving certificate like those the chart's genSelfSignedCert makes for a webhook. */
+export async function webhookCertificate(validityDays = 365, now = new Date()): Promise<{ crt: string; key: string }> {
+  const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+  const keys = (await globalThis.crypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomBytes(8).toString('hex').replace(/^[89a-f]/, '1'),
+    name: 'CN=linkerd-proxy-injector.linkerd.svc',
+    notBefore: now,
+    notAfter: new Date(now.getTime() + validityDays * 86_400_000),
+    keys,
+    signingAlgorithm: algorithm,
+  });
+  const der = Buffer.from(await globalThis.crypto.subtle.exportKey('pkcs8', keys.privateKey));
+  const key = `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').trim()}\n-----END PRIVATE KEY-----\n`;
+  return { crt: certificate.toString('pem'), key };
+}
+
+let webhookPool: Promise<{ crt: string; key: string }[]> | undefined;
+
 /** The fake linkerd CLI of `version`: the fixture body with its constants prepended. */
 export async function fakeCli(version: string, options: { hang?: boolean } = {}): Promise<string> {
-  const [body, crds, controlPlane] = await Promise.all([
+  webhookPool ??= Promise.all(Array.from({ length: 16 }, () => webhookCertificate()));
+  const [body, crds, controlPlane, certificates] = await Promise.all([
     readFile(path.join(FIXTURES, 'fake-linkerd-cli.cjs'), 'utf8'),
     readFile(path.join(FIXTURES, 'linkerd-crds.yaml'), 'utf8'),
     readFile(path.join(FIXTURES, 'linkerd-control-plane.yaml'), 'utf8'),
+    webhookPool,
   ]);
   return [
     '#!/usr/bin/env node',
     `const VERSION = ${JSON.stringify(version)};`,
     `const CRDS = ${JSON.stringify(crds)};`,
     `const CONTROL_PLANE = ${JSON.stringify(controlPlane)};`,
+    `const WEBHOOK_CERTIFICATES = ${JSON.stringify(certificates)};`,
     `const HANG = ${options.hang ? 'true' : 'false'};`,
     body,
   ].join('\n');
@@ -110,6 +133,7 @@ const RESOURCES: Record<string, { prefix: string; plural: string; namespaced: bo
   Service: { prefix: '/api/v1', plural: 'services', namespaced: true },
   ServiceAccount: { prefix: '/api/v1', plural: 'serviceaccounts', namespaced: true },
   Deployment: { prefix: '/apis/apps/v1', plural: 'deployments', namespaced: true },
+  Lease: { prefix: '/apis/coordination.k8s.io/v1', plural: 'leases', namespaced: true },
   CronJob: { prefix: '/apis/batch/v1', plural: 'cronjobs', namespaced: true },
   ClusterRole: { prefix: '/apis/rbac.authorization.k8s.io/v1', plural: 'clusterroles', namespaced: false },
   ClusterRoleBinding: { prefix: '/apis/rbac.authorization.k8s.io/v1', plural: 'clusterrolebindings', namespaced: false },
