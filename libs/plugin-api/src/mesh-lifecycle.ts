@@ -132,6 +132,25 @@ export interface MeshStatus {
   /** Every check passed. */
   readonly healthy: boolean;
   readonly checks: readonly MeshHealthCheck[];
+  /** Namespaces whose new pods get this mesh's sidecar (its injection label or annotation is on), sorted. */
+  readonly injectionNamespaces?: readonly string[];
+  /** The sample apps this plugin deployed on the cluster. */
+  readonly sampleApps?: readonly DeployedSampleApp[];
+}
+
+/**
+ * A sample application a mesh plugin deployed.
+ *
+ * @example
+ * ```ts
+ * const deployed: DeployedSampleApp = { app: 'bookinfo', namespace: 'bookinfo', ready: true };
+ * ```
+ */
+export interface DeployedSampleApp {
+  readonly app: string;
+  readonly namespace: string;
+  /** False while its deployment is under way or was cut short (deploy again to finish it). */
+  readonly ready: boolean;
 }
 
 /**

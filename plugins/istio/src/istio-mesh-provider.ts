@@ -4,6 +4,7 @@ import {
   type ArtifactService,
   type Clock,
   type ClusterTarget,
+  type DeployedSampleApp,
   type KubernetesService,
   type MeshDescriptor,
   type MeshInstallRequest,
@@ -242,7 +243,25 @@ export class IstioMeshProvider implements MeshProvider {
     const expectedCrds = record
       ? [...(await this.kube.inventory(record.inventoryId)).filter((ref) => ref.kind === 'CustomResourceDefinition').map((ref) => ref.name), ...(record.preexistingCrds ?? [])]
       : [];
-    return istioStatus(this.kube, request.contextId, record, expectedCrds);
+    const [status, injectionNamespaces, sampleApps] = await Promise.all([
+      istioStatus(this.kube, request.contextId, record, expectedCrds),
+      this.kube.list(request.contextId, { apiVersion: 'v1', kind: 'Namespace', labelSelector: `${INJECTION_LABEL}=enabled` }),
+      this.deployedSampleApps(request.contextId),
+    ]);
+    return {
+      ...status,
+      injectionNamespaces: injectionNamespaces.map((ns) => (ns as NamespaceObject).metadata?.name ?? '').filter(Boolean).sort(),
+      sampleApps,
+    };
+  }
+
+  private async deployedSampleApps(contextId: string): Promise<DeployedSampleApp[]> {
+    const records = await Promise.all(
+      (await this.store.keys(`sample/${contextId}/`)).map((key) => this.store.get<SampleAppRecord>(key)),
+    );
+    return records
+      .filter((record): record is SampleAppRecord => record !== undefined)
+      .map((record) => ({ app: record.app, namespace: record.namespace, ready: record.state === 'deployed' }));
   }
 
   async deploySampleApp(request: NamespacedRequest & { readonly app: string }, ctx: Ctx): Promise<void> {

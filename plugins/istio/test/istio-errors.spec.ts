@@ -188,7 +188,7 @@ describe('Istio plugin errors and foreign installations (mirror as a directory)'
     const nothing = await rejection(istio.uninstall({ contextId: host.contextId }, op()));
     expect(nothing).toMatchObject({ code: 'PRECONDITION_FAILED', message: expect.stringMatching(/nothing to uninstall/) });
     const notInstalled = await istio.status({ contextId: host.contextId }, op());
-    expect(notInstalled).toEqual({ installed: false, healthy: false, checks: [expect.objectContaining({ healthy: false })] });
+    expect(notInstalled).toEqual({ installed: false, healthy: false, checks: [expect.objectContaining({ healthy: false })], injectionNamespaces: [], sampleApps: [] });
 
     await istio.install({ contextId: host.contextId, version: '1.23.2', options: {} }, op());
     const before = clusterObjects(sim);

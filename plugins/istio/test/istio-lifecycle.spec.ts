@@ -119,6 +119,13 @@ describe('Istio lifecycle against kube-sim, release archive from a mirror served
     await istio.setInjection({ contextId, namespace: 'bookinfo', enabled: true }, on.ctx);
     expect(namespaceLabels('bookinfo')['istio-injection']).toBe('enabled');
     expect(steps(on.events).join('\n')).toMatch(/kubectl rollout restart deployment -n bookinfo/);
+    // Status says where injection is on and which sample apps Meshery deployed.
+    const withApps = await istio.status({ contextId }, host.operation<Events[number]>().ctx);
+    expect(withApps.injectionNamespaces).toEqual(['bookinfo']);
+    expect([...(withApps.sampleApps ?? [])].sort((a, b) => a.app.localeCompare(b.app))).toEqual([
+      { app: 'bookinfo', namespace: 'bookinfo', ready: true },
+      { app: 'httpbin', namespace: 'default', ready: true },
+    ]);
     // istiod writes its root certificate into every namespace it sees.
     await createDirectly(sim, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio-ca-root-cert\n  namespace: bookinfo\n  labels:\n    istio.io/config: "true"\ndata:\n  root-cert.pem: test\n');
     const off = host.operation<Events[number]>();

@@ -4,6 +4,7 @@ import {
   type ArtifactService,
   type Clock,
   type ClusterTarget,
+  type DeployedSampleApp,
   type KubernetesService,
   type MeshDescriptor,
   type MeshInstallRequest,
@@ -328,7 +329,23 @@ export class LinkerdMeshProvider implements MeshProvider {
     ctx.emit({ type: 'step', summary: `Linkerd ${record.version} is uninstalled and its certificates are forgotten` });
   }
 
-  async status(request: ClusterTarget, _ctx: Ctx): Promise<MeshStatus> {
+  async status(request: ClusterTarget, ctx: Ctx): Promise<MeshStatus> {
+    const [status, namespaces, records] = await Promise.all([
+      this.controlPlaneStatus(request, ctx),
+      this.kube.list(request.contextId, { apiVersion: 'v1', kind: 'Namespace' }),
+      Promise.all((await this.store.keys(`sample/${request.contextId}/`)).map((key) => this.store.get<SampleAppRecord>(key))),
+    ]);
+    const injectionNamespaces = (namespaces as { metadata?: { name?: string; annotations?: Record<string, string> } }[])
+      .filter((ns) => ns.metadata?.annotations?.[INJECT_ANNOTATION] === 'enabled' && ns.metadata.name)
+      .map((ns) => ns.metadata!.name!)
+      .sort();
+    const sampleApps: DeployedSampleApp[] = records
+      .filter((record): record is SampleAppRecord => record !== undefined)
+      .map((record) => ({ app: record.app, namespace: record.namespace, ready: record.state === 'deployed' }));
+    return { ...status, injectionNamespaces, sampleApps };
+  }
+
+  private async controlPlaneStatus(request: ClusterTarget, _ctx: Ctx): Promise<MeshStatus> {
     const { contextId } = request;
     const record = await this.store.get<InstallRecord>(installKey(contextId));
     const found = await detectControlPlane(this.kube, contextId);

@@ -127,6 +127,13 @@ describe('Linkerd lifecycle (mirror over HTTP)', () => {
     await linkerd.setInjection({ contextId: host.contextId, namespace: 'demo', enabled: true }, on.ctx);
     expect(sim.store.get('', 'namespaces', '', 'demo')!.metadata!.annotations!['linkerd.io/inject']).toBe('enabled');
     expect(steps(on.events).join('\n')).toMatch(/kubectl rollout restart deployment -n demo/);
+    // Status says where injection is on and which sample apps Meshery deployed.
+    const status = await linkerd.status({ contextId: host.contextId }, host.operation<MeshOperationEvent>().ctx);
+    expect(status.injectionNamespaces).toEqual(['demo']);
+    expect([...(status.sampleApps ?? [])].sort((a, b) => a.app.localeCompare(b.app))).toEqual([
+      { app: 'booksapp', namespace: 'demo', ready: true },
+      { app: 'emojivoto', namespace: 'demo', ready: true },
+    ]);
 
     await linkerd.setInjection({ contextId: host.contextId, namespace: 'demo', enabled: false }, host.operation<MeshOperationEvent>().ctx);
     expect(sim.store.get('', 'namespaces', '', 'demo')!.metadata!.annotations?.['linkerd.io/inject']).toBeUndefined();

@@ -334,6 +334,8 @@ export class MeshesService implements OnModuleDestroy {
         installed: false,
         healthy: false,
         checks: [],
+        injectionNamespaces: [],
+        sampleApps: [],
         checkedAt: new Date().toISOString(),
         error: Object.fromEntries(Object.entries(failure).filter(([, v]) => v !== undefined)) as MeshStatusModel['error'],
       } as MeshStatusModel;
@@ -356,6 +358,8 @@ function toStatusModel(contextId: string, mesh: string, status: MeshStatus): Mes
     ...(status.managedByMeshery !== undefined ? { managedByMeshery: status.managedByMeshery } : {}),
     healthy: status.healthy,
     checks: status.checks.map((c) => ({ component: c.component, healthy: c.healthy, message: c.message, ...(c.remediation ? { remediation: c.remediation } : {}) })),
+    injectionNamespaces: [...(status.injectionNamespaces ?? [])],
+    sampleApps: (status.sampleApps ?? []).map((a) => ({ app: a.app, namespace: a.namespace, ready: a.ready })),
     checkedAt: new Date().toISOString(),
   };
 }

@@ -11,7 +11,7 @@ const VERSION = '1.24.0';
 
 const EVENTS = `subscription E($id: ID!) { operationEvents(operationId: $id) {
   seq type summary object { kind name namespace } error { code message probableCause remediation } } }`;
-const STATUS_FIELDS = `contextId mesh installed version namespace managedByMeshery healthy checkedAt
+const STATUS_FIELDS = `contextId mesh installed version namespace managedByMeshery healthy checkedAt injectionNamespaces sampleApps { app namespace ready }
   checks { component healthy message remediation } error { code message remediation }`;
 
 interface OperationEvent {
@@ -29,6 +29,8 @@ interface MeshStatus {
   healthy: boolean;
   checks: { component: string; healthy: boolean; message: string; remediation: string | null }[];
   error: { code: string } | null;
+  injectionNamespaces: string[];
+  sampleApps: { app: string; namespace: string; ready: boolean }[];
 }
 
 describe('Istio end to end through the server’s GraphQL API', () => {
@@ -227,6 +229,7 @@ describe('Istio end to end through the server’s GraphQL API', () => {
       const enabled = await run(`mutation { setNamespaceInjection(contextId: "${contextId}", namespace: "bookinfo", mesh: "istio", enabled: true) { id status } }`, {});
       expect(enabled.last.type).toBe('done');
       expect(namespaceLabels('bookinfo')['istio-injection']).toBe('enabled');
+      expect(await status()).toMatchObject({ injectionNamespaces: ['bookinfo'], sampleApps: [{ app: 'bookinfo', namespace: 'bookinfo', ready: true }] });
       expect(enabled.events.some((e) => e.summary.includes('rollout restart'))).toBe(true);
       const disabled = await run(`mutation { setNamespaceInjection(contextId: "${contextId}", namespace: "bookinfo", mesh: "istio", enabled: false) { id status } }`, {});
       expect(disabled.last.type).toBe('done');
@@ -237,6 +240,7 @@ describe('Istio end to end through the server’s GraphQL API', () => {
       });
       expect(removed.last.type).toBe('done');
       expect(sim.store.get('apps', 'deployments', 'bookinfo', 'productpage-v1')).toBeUndefined();
+      expect(await status()).toMatchObject({ injectionNamespaces: [], sampleApps: [] });
 
       // istiod would have written its root certificate into namespaces; uninstall removes those too.
       await createDirectly(sim, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio-ca-root-cert\n  namespace: default\n  labels:\n    istio.io/config: "true"\ndata:\n  root-cert.pem: test\n`);

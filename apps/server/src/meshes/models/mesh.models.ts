@@ -34,6 +34,13 @@ export class MeshHealthCheckModel {
   @Field({ nullable: true }) remediation?: string;
 }
 
+@ObjectType('DeployedSampleApp', { description: 'A sample app a mesh plugin deployed.' })
+export class DeployedSampleAppModel {
+  @Field() app!: string;
+  @Field() namespace!: string;
+  @Field({ description: 'False while its deployment is under way or was cut short (deploy again to finish it).' }) ready!: boolean;
+}
+
 @ObjectType('MeshStatus', { description: 'What a mesh’s checks found on a cluster.' })
 export class MeshStatusModel {
   @Field(() => ID) contextId!: string;
@@ -44,6 +51,9 @@ export class MeshStatusModel {
   @Field({ nullable: true, description: 'Installed by this Meshery (so uninstallMesh can remove it).' }) managedByMeshery?: boolean;
   @Field() healthy!: boolean;
   @Field(() => [MeshHealthCheckModel]) checks!: MeshHealthCheckModel[];
+  @Field(() => [String], { description: 'Namespaces whose new pods get this mesh’s sidecar.' }) injectionNamespaces!: string[];
+  @Field(() => [DeployedSampleAppModel], { description: 'Sample apps Meshery deployed with this mesh’s plugin.' })
+  sampleApps!: DeployedSampleAppModel[];
   @Field({ description: 'ISO-8601 UTC' }) checkedAt!: string;
   @Field(() => ErrorInfoModel, { nullable: true, description: 'Why the checks could not run (e.g. the cluster is unreachable).' })
   error?: ErrorInfoModel;
