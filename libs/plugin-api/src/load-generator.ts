@@ -197,6 +197,12 @@ export interface OpenLoopStats {
   readonly serviceTimeMs: LatencySummaryMs | null;
   /** Histogram of the service time, same encoding as `LoadTestResult.histogram`. */
   readonly serviceTimeHistogram: SerializedHistogram;
+  /**
+   * How long the generator's own thread was held up during the measured phase (garbage
+   * collection, a CPU taken by other work), sampled every 10 ms: responses that arrived while it
+   * was are recorded late by up to this much. Absent when the generator does not measure it.
+   */
+  readonly generatorDelayMs?: { readonly p99Ms: number; readonly maxMs: number };
 }
 
 /**

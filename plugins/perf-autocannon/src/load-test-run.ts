@@ -7,7 +7,7 @@ import {
   type OpenLoopStats,
   type OperationContext,
 } from '@meshery/plugin-api';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import { AutocannonChangedError, Connection, type ConnectionDriver } from './autocannon-connection.js';
 import type { LoadModelPlan } from './load-model.js';
 import { OpenLoopSchedule } from './open-loop-schedule.js';
@@ -25,6 +25,8 @@ const MIN_CLOSING_SAMPLE_GAP_NS = 100_000_000n;
  * its event loop was busy.
  */
 export const LATE_THRESHOLD_MS = 2;
+/** How often the generator's own lateness is sampled in open loop. */
+const LOOP_DELAY_RESOLUTION_MS = 10;
 /** Open loop: a warning is logged when more than this share of the sends was late. */
 const LATE_WARNING_SHARE = 0.01;
 
@@ -85,6 +87,8 @@ export class LoadTestRun implements ConnectionDriver {
   private resolve!: (result: LoadTestResult) => void;
   private reject!: (error: PluginError) => void;
   private readonly onAbort = (): void => this.finish(true);
+  /** Open loop: how late the generator's own thread ran during the measured phase. */
+  private loopDelay: IntervalHistogram | undefined;
 
   constructor(private readonly input: LoadTestRunInput) {
     const { spec, plan } = input;
@@ -113,6 +117,7 @@ export class LoadTestRun implements ConnectionDriver {
       this.progressTimer = setInterval(() => this.emitProgress(false), PROGRESS_INTERVAL_MS);
       if (plan.rate !== undefined) {
         this.schedule = new OpenLoopSchedule(performance.now(), plan.rate, spec.warmupSeconds, spec.durationSeconds);
+        if (!this.warmup) this.startLoopDelay();
       }
 
       try {
@@ -239,6 +244,7 @@ export class LoadTestRun implements ConnectionDriver {
     this.warmup.end(nowNs, nowMs);
     this.measure.start(nowNs, nowMs);
     this.current = this.measure;
+    if (this.schedule !== undefined) this.startLoopDelay();
     this.lastSampleNs = nowNs;
     this.lastSampleResponses = 0;
     // Measure samples fall a whole number of seconds after the measured phase starts.
@@ -377,6 +383,8 @@ export class LoadTestRun implements ConnectionDriver {
 
   /** Stops timers and every connection; the load stops here. */
   private teardown(): void {
+    // Until every measured response is in (the drain included), so the result covers them all.
+    this.loopDelay?.disable();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.length = 0;
     if (this.progressTimer) clearInterval(this.progressTimer);
@@ -418,11 +426,28 @@ export class LoadTestRun implements ConnectionDriver {
     };
   }
 
+  /** Samples the event loop's lateness every LOOP_DELAY_RESOLUTION_MS (cheap: 100 wake-ups a second). */
+  private startLoopDelay(): void {
+    this.loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
+    this.loopDelay.enable();
+  }
+
+  private generatorDelayMs(): OpenLoopStats['generatorDelayMs'] {
+    const h = this.loopDelay;
+    if (!h) return undefined;
+    h.disable();
+    if (h.count === 0) return undefined;
+    // Each sample is the whole interval between two wake-ups: the resolution plus the delay.
+    const delayMs = (ns: number) => round(Math.max(0, ns / 1e6 - LOOP_DELAY_RESOLUTION_MS), 3);
+    return { p99Ms: delayMs(h.percentile(99)), maxMs: delayMs(h.max) };
+  }
+
   private openLoopStats(targetRate: number, scheduledSends: number, measuredSeconds: number): OpenLoopStats {
     const m = this.measure;
     // Sends that left after the phase's end (overdue when it ended) stretch the time they took.
     const windowStartPerf = this.schedule!.originMs + this.input.spec.warmupSeconds * 1000;
     const sendingSeconds = Math.max(measuredSeconds, m.sends > 0 ? (m.lastSendMs - windowStartPerf) / 1000 : 0);
+    const delay = this.generatorDelayMs();
     return {
       targetRate,
       achievedRate: sendingSeconds > 0 ? round(m.sends / sendingSeconds, 3) : 0,
@@ -432,6 +457,7 @@ export class LoadTestRun implements ConnectionDriver {
       lateness: m.latenessMs(),
       serviceTimeMs: m.serviceTimeSummaryMs(),
       serviceTimeHistogram: m.serializedServiceTimeHistogram(),
+      ...(delay ? { generatorDelayMs: delay } : {}),
     };
   }
 }

@@ -504,6 +504,33 @@ describe('autocannon load generator (loaded like the server loads it)', () => {
 });
 
 describe('autocannon load generator in process', () => {
+  it('reports how long its own thread was held up during an open-loop test', async () => {
+    // In process, the generator shares this thread: holding it up is what GC or a busy CPU would do.
+    const host = await startPluginTestHost({ pluginDir, runtime: 'in-process' });
+    const t = await startHttpTarget();
+    try {
+      const op = host.operation<LoadTestProgress>();
+      const running = host.loadGenerator().run(specFor(t.url, { rate: 200, connections: 5, durationSeconds: 2 }), op.ctx);
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      const until = performance.now() + 80;
+      while (performance.now() < until) {
+        // busy: the generator's timers and sockets wait
+      }
+      const blocked = (await running).openLoop!.generatorDelayMs!;
+      expect(blocked.maxMs).toBeGreaterThan(60);
+      expect(blocked.maxMs).toBeLessThan(1000);
+      expect(blocked.p99Ms).toBeLessThanOrEqual(blocked.maxMs);
+
+      // Undisturbed, it stays small.
+      const quiet = (await host.loadGenerator().run(specFor(t.url, { rate: 200, connections: 5, durationSeconds: 1 }), host.operation<LoadTestProgress>().ctx)).openLoop!
+        .generatorDelayMs!;
+      expect(quiet.maxMs).toBeLessThan(blocked.maxMs);
+    } finally {
+      await t.close();
+      await host.stop();
+    }
+  });
+
   it('rejects with CANCELLED when the signal aborted before the start, as the worker host does', async () => {
     for (const runtime of ['in-process', 'worker'] as const) {
       const host = await startPluginTestHost({ pluginDir, runtime });

@@ -64,6 +64,8 @@ interface RunFigures {
   readonly achievedRate: number;
   /** CPUs the rest of the machine kept busy during the run (undefined without /proc). */
   readonly otherCpus: number | undefined;
+  /** The longest the generator's own thread was held up in the measured phase. */
+  readonly generatorMaxDelayMs: number | undefined;
 }
 
 const RATIO_CHECKS = ['p50', 'p90', 'p99'] as const;
@@ -73,15 +75,20 @@ function withinTolerance(run: RunFigures): boolean {
 }
 
 /**
- * A measurement on a shared 2-core machine: it passed in every run on a quiet machine, but a CI
- * run under full load missed the p50 by 19 % once (the generator's own backlog handling is not in
- * the ideal model). Until the model or the test isolation is fixed it runs when asked for:
- * MESHERY_STALL_TEST=1 npx vitest run test/open-loop-stall.spec.ts
+ * Whether a run that missed the ideal says nothing about the generator's schedule and correction:
+ * the rest of the shared machine kept it busy, or the generator's own thread was held up (GC, no
+ * CPU) long enough to explain the miss — it then records responses late by that much, which the
+ * result reports (`generatorDelayMs`). Such runs are reported and repeated.
  */
-const STALL_TEST = process.env['MESHERY_STALL_TEST'] === '1';
-if (!STALL_TEST) console.warn('open-loop stall test skipped: set MESHERY_STALL_TEST=1 to run it (about 60 s, needs a quiet machine)');
+function disturbed(run: RunFigures): string | undefined {
+  if (run.otherCpus !== undefined && run.otherCpus > BUSY_MACHINE_CPUS) return `the machine was busy with other work (${run.otherCpus.toFixed(2)} CPUs)`;
+  if (run.generatorMaxDelayMs !== undefined && run.generatorMaxDelayMs >= TOLERANCE * run.ideal.p50) {
+    return `the generator's thread was held up for ${run.generatorMaxDelayMs} ms`;
+  }
+  return undefined;
+}
 
-describe.skipIf(!STALL_TEST)('open loop against a target that stalls 500 ms every second (issue 7)', () => {
+describe('open loop against a target that stalls 500 ms every second (issue 7)', () => {
   let host: PluginTestHost;
 
   beforeAll(async () => {
@@ -145,8 +152,9 @@ describe.skipIf(!STALL_TEST)('open loop against a target that stalls 500 ms ever
             lateSends: open.lateSends,
             achievedRate: open.achievedRate,
             otherCpus,
+            generatorMaxDelayMs: open.generatorDelayMs?.maxMs,
           };
-          if (!withinTolerance(figuresOfRun) && otherCpus !== undefined && otherCpus > BUSY_MACHINE_CPUS) {
+          if (!withinTolerance(figuresOfRun) && disturbed(figuresOfRun)) {
             excused.push(figuresOfRun);
           } else {
             figures.push(figuresOfRun);
@@ -162,9 +170,10 @@ describe.skipIf(!STALL_TEST)('open loop against a target that stalls 500 ms ever
         `ideal ${f(run.ideal.p50)}/${f(run.ideal.p90)}/${f(run.ideal.p99)} ms ` +
         `(base ${run.baseLatencyMs} ms, first stall at ${run.firstStallMs} ms, ${run.stalls} stalls blocking ${f(run.meanBlockedMs)} ms); ` +
         `service time p50 ${run.serviceTimeP50Ms} ms, ${run.lateSends} late sends, achieved ${run.achievedRate} req/s; ` +
-        `other work on the machine ${run.otherCpus === undefined ? 'unknown' : `${run.otherCpus.toFixed(2)} CPUs`}`;
+        `other work on the machine ${run.otherCpus === undefined ? 'unknown' : `${run.otherCpus.toFixed(2)} CPUs`}, ` +
+        `generator held up at most ${run.generatorMaxDelayMs ?? 'unknown'} ms`;
       for (const [i, run] of figures.entries()) console.info(`run ${i + 1}: ${describe(run)}`);
-      for (const run of excused) console.info(`repeated (the machine was busy with other work): ${describe(run)}`);
+      for (const run of excused) console.info(`repeated (${disturbed(run)}): ${describe(run)}`);
       expect(
         figures.length,
         `only ${figures.length} of ${RUNS} runs could be made on a quiet enough machine; ${excused.length} were disturbed by other work`,

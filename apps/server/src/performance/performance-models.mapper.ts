@@ -132,6 +132,7 @@ export function toResultModel(result: PerformanceResultEntity, publicUrl: string
           lateness: { ...result.openLoop.lateness },
           ...(result.openLoop.serviceTimeMs ? { serviceTime: latencyModel(result.openLoop.serviceTimeMs) } : {}),
           serviceTimeHistogram: result.openLoop.serviceTimeHistogram,
+          ...(result.openLoop.generatorDelayMs ? { generatorDelay: { ...result.openLoop.generatorDelayMs } } : {}),
         }
       : undefined,
     environment: defined({ ...result.environment }),

@@ -91,6 +91,12 @@ export class SendLatenessModel {
   @Field(() => Float) maxMs!: number;
 }
 
+@ObjectType('GeneratorDelay', { description: 'The load generator’s own lateness during the measured phase, sampled every 10 ms.' })
+export class GeneratorDelayModel {
+  @Field(() => Float) p99Ms!: number;
+  @Field(() => Float) maxMs!: number;
+}
+
 @ObjectType('OpenLoopStats', {
   description:
     'Open loop: latency and histogram of the result are measured from each request’s intended send time (corrected for coordinated omission); these are the schedule kept and the uncorrected service time.',
@@ -105,6 +111,11 @@ export class OpenLoopStatsModel {
   @Field(() => LatencySummaryModel, { nullable: true, description: 'Actual send to response, not corrected.' })
   serviceTime?: LatencySummaryModel;
   @Field(() => LatencyHistogramModel) serviceTimeHistogram!: LatencyHistogramModel;
+  @Field(() => GeneratorDelayModel, {
+    nullable: true,
+    description: 'How long the generator’s own thread was held up (GC, a busy CPU): responses that arrived meanwhile were recorded late by up to this much.',
+  })
+  generatorDelay?: GeneratorDelayModel;
 }
 
 @ObjectType('PerformanceEnvironment', { description: 'What produced a result.' })
