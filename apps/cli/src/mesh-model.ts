@@ -22,6 +22,13 @@ export interface MeshHealthCheck {
   remediation?: string | null;
 }
 
+/** A sample app a mesh plugin deployed; not ready while its deployment is under way or was cut short. */
+export interface DeployedSampleApp {
+  app: string;
+  namespace: string;
+  ready: boolean;
+}
+
 export interface MeshStatus {
   contextId: string;
   mesh: string;
@@ -31,13 +38,17 @@ export interface MeshStatus {
   managedByMeshery?: boolean | null;
   healthy: boolean;
   checks: MeshHealthCheck[];
+  /** Namespaces whose new pods get the mesh's sidecar. */
+  injectionNamespaces: string[];
+  /** Sample apps Meshery deployed with the mesh's plugin. */
+  sampleApps: DeployedSampleApp[];
   checkedAt: string;
   error?: ErrorInfo | null;
 }
 
 const ERROR_FIELDS = 'error { code message probableCause remediation }';
 
-export const MESH_STATUS_FIELDS = `contextId mesh installed version namespace managedByMeshery healthy checks { component healthy message remediation } checkedAt ${ERROR_FIELDS}`;
+export const MESH_STATUS_FIELDS = `contextId mesh installed version namespace managedByMeshery healthy checks { component healthy message remediation } injectionNamespaces sampleApps { app namespace ready } checkedAt ${ERROR_FIELDS}`;
 
 /** OperationStatus of the API. */
 export type OperationStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'INTERRUPTED';

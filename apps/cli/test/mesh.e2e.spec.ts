@@ -157,10 +157,22 @@ describe('mesheryctl mesh: the lifecycle of a mesh on a cluster', () => {
     expect(run.stdout).toMatch(/│ ✔ │ control plane\s+│ 2\/2 replicas ready\s+│/);
     expect(run.stdout).toMatch(/│ ✔ │ configuration\s+│ ConfigMap fixture-system\/fixture-config present\s+│/);
     expect(run.stdout).not.toContain('✖');
+    // After the checks: no namespace has injection on yet, no sample app is deployed.
+    expect(run.stdout.trimEnd().split('\n').slice(-2)).toEqual(['Injection on in: none', 'Sample apps: none']);
 
     const byId = await cli(['mesh', 'status', 'fixture', '--cluster', clusterId, '-o', 'json']);
     expectExit(byId, 0);
-    expect(json(byId)).toMatchObject({ contextId: clusterId, mesh: 'fixture', installed: true, version: '1.0.0', namespace: 'fixture-system', managedByMeshery: true, healthy: true });
+    expect(json(byId)).toMatchObject({
+      contextId: clusterId,
+      mesh: 'fixture',
+      installed: true,
+      version: '1.0.0',
+      namespace: 'fixture-system',
+      managedByMeshery: true,
+      healthy: true,
+      injectionNamespaces: [],
+      sampleApps: [],
+    });
   });
 
   it('detect lists every known mesh on the cluster: the fixture installed by Meshery', async () => {
@@ -177,10 +189,19 @@ describe('mesheryctl mesh: the lifecycle of a mesh on a cluster', () => {
     expectExit(enabled, 0);
     expect(enabled.stdout).toMatch(/ done {7}Fixture mesh injection for namespace default enabled$/m);
     expect(namespaceLabels('default')['fixture.meshery.io/inject']).toBe('enabled');
+    const on = await cli(['mesh', 'status', 'fixture', '--cluster', 'sim']);
+    expectExit(on, 0);
+    expect(on.stdout).toContain('\nInjection on in: default\n');
+    const onYaml = await cli(['mesh', 'status', 'fixture', '--cluster', 'sim', '-o', 'yaml']);
+    expectExit(onYaml, 0);
+    expect(onYaml.stdout).toContain('injectionNamespaces:\n  - default\nsampleApps: []\n');
 
     const disabled = await cli(['mesh', 'inject', 'fixture', '-n', 'default', '--cluster', 'sim', '--disable']);
     expectExit(disabled, 0);
     expect(namespaceLabels('default')).not.toHaveProperty('fixture.meshery.io/inject');
+    const off = await cli(['mesh', 'status', 'fixture', '--cluster', 'sim']);
+    expectExit(off, 0);
+    expect(off.stdout).toContain('\nInjection on in: none\n');
   });
 
   it('inject --no-wait -o json prints the running operation and returns; the operation then ends on its own', async () => {
@@ -202,11 +223,52 @@ describe('mesheryctl mesh: the lifecycle of a mesh on a cluster', () => {
     expect(sim.store.get('apps', 'deployments', 'hello-demo', 'hello')).toBeDefined();
     expect(sim.store.get('', 'services', 'hello-demo', 'hello')).toBeDefined();
 
+    // Status names it (and the namespace the previous test left with injection on).
+    const status = await cli(['mesh', 'status', 'fixture', '--cluster', 'sim']);
+    expectExit(status, 0);
+    expect(status.stdout).toContain('\nInjection on in: default\nSample apps:\n');
+    expect(status.stdout).toMatch(/│ app\s+│ namespace\s+│ state\s+│\n│ hello │ hello-demo │ ready │/);
+    expect(status.stdout).not.toContain('not ready');
+    const statusJson = await cli(['mesh', 'status', 'fixture', '--cluster', 'sim', '-o', 'json']);
+    expectExit(statusJson, 0);
+    expect(json(statusJson)).toMatchObject({ injectionNamespaces: ['default'], sampleApps: [{ app: 'hello', namespace: 'hello-demo', ready: true }] });
+
     const removed = await cli(['mesh', 'sample-app', 'remove', 'fixture', 'hello', '-n', 'hello-demo', '--cluster', 'sim']);
     expectExit(removed, 0);
     expect(removed.stdout).toMatch(/ deleted {4}Deployment hello-demo\/hello deleted$/m);
     await until(() => sim.store.get('', 'namespaces', '', 'hello-demo') === undefined, 'the sample namespace to go');
     expect(sim.store.get('apps', 'deployments', 'hello-demo', 'hello')).toBeUndefined();
+    const after = await cli(['mesh', 'status', 'fixture', '--cluster', 'sim', '-o', 'json']);
+    expectExit(after, 0);
+    expect(json(after)).toMatchObject({ injectionNamespaces: ['default'], sampleApps: [] });
+  });
+
+  it('status shows a sample app as not ready while its deployment runs and after it was cut short; remove still takes it away', async () => {
+    sim.setReadyDelay(60_000);
+    const deploy = spawnCli(['mesh', 'sample-app', 'deploy', 'fixture', 'hello', '-n', 'slow-demo', '--cluster', 'sim'], env);
+    try {
+      await deploy.waitFor(/ waiting {4}waiting for Deployment slow-demo\/hello to be ready/);
+      const running = await cli(['mesh', 'status', 'fixture', '--cluster', 'sim', '-o', 'json']);
+      expectExit(running, 0);
+      expect(json(running).sampleApps).toEqual([{ app: 'hello', namespace: 'slow-demo', ready: false }]);
+    } finally {
+      // Ctrl-C cancels the deployment on the server: it is cut short.
+      deploy.child.kill('SIGINT');
+      sim.setReadyDelay(50);
+    }
+    expectExit(await deploy.done, 130);
+
+    const cut = await cli(['mesh', 'status', 'fixture', '--cluster', 'sim']);
+    expectExit(cut, 0);
+    expect(cut.stdout).toMatch(/│ hello │ slow-demo │ not ready │/);
+    expect(cut.stdout).toContain('not ready: its deployment is under way or was cut short (deploy it again to finish it, or remove it)');
+
+    const removed = await cli(['mesh', 'sample-app', 'remove', 'fixture', 'hello', '-n', 'slow-demo', '--cluster', 'sim']);
+    expectExit(removed, 0);
+    await until(() => sim.store.get('', 'namespaces', '', 'slow-demo') === undefined, 'the sample namespace to go');
+    const after = await cli(['mesh', 'status', 'fixture', '--cluster', 'sim']);
+    expectExit(after, 0);
+    expect(after.stdout).toContain('\nSample apps: none');
   });
 
   it('status of a broken mesh marks the failed check with its remediation and exits 5', async () => {

@@ -4,7 +4,7 @@ import { CliError, ExitCode } from '../src/exit-codes.js';
 import { fortioToSmp, isFortioResult } from '../src/fortio.js';
 import { statusView } from '../src/commands/mesh-format.js';
 import { operationOutcomeError } from '../src/commands/mesh-operation.js';
-import type { Operation } from '../src/mesh-model.js';
+import type { MeshStatus, Operation } from '../src/mesh-model.js';
 import { meshInstallOptions, parseOptionValue } from '../src/mesh-options.js';
 import type { PerformanceResult } from '../src/perf-model.js';
 import { parseSmpTestConfig } from '../src/smp-config.js';
@@ -232,7 +232,7 @@ describe('mesh install options', () => {
 });
 
 describe('mesh status and operation outcomes', () => {
-  const status = {
+  const status: MeshStatus = {
     contextId: 'c',
     mesh: 'istio',
     installed: true,
@@ -245,6 +245,8 @@ describe('mesh status and operation outcomes', () => {
       { component: 'istiod', healthy: true, message: '1/1 replicas available' },
       { component: 'sidecar injector webhook', healthy: false, message: 'no CA bundle', remediation: 'Restart istiod.' },
     ],
+    injectionNamespaces: [],
+    sampleApps: [],
   };
 
   it('shows who installed the mesh, ✔/✖ per check, and the remediation of failed checks only', () => {
@@ -254,6 +256,36 @@ describe('mesh status and operation outcomes', () => {
     expect(text).toMatch(/│ ✖ │ sidecar injector webhook │ no CA bundle\s+│ Restart istiod\. │/);
     const healthy = statusView({ ...status, healthy: true, checks: [status.checks[0]!] }, 'kind');
     expect(healthy).not.toContain('remediation');
+  });
+
+  it('says after the checks where injection is on and which sample apps Meshery deployed, ready or not', () => {
+    const none = statusView(status, 'kind').split('\n');
+    expect(none.slice(-2)).toEqual(['Injection on in: none', 'Sample apps: none']);
+
+    const text = statusView(
+      {
+        ...status,
+        injectionNamespaces: ['bookinfo', 'team-a'],
+        sampleApps: [
+          { app: 'bookinfo', namespace: 'bookinfo', ready: true },
+          { app: 'httpbin', namespace: 'team-a', ready: false },
+        ],
+      },
+      'kind',
+    );
+    const lines = text.split('\n');
+    const checksEnd = lines.findIndex((line) => line.includes('sidecar injector webhook'));
+    const injection = lines.indexOf('Injection on in: bookinfo, team-a');
+    expect(injection).toBeGreaterThan(checksEnd);
+    expect(lines[injection + 1]).toBe('Sample apps:');
+    expect(text).toMatch(/│ bookinfo │ bookinfo\s+│ ready\s+│/);
+    expect(text).toMatch(/│ httpbin\s+│ team-a\s+│ not ready │/);
+    expect(lines.at(-1)).toContain('not ready: its deployment is under way or was cut short');
+
+    // When the checks could not run, nothing was read: no "none" that would mislead.
+    const failed = statusView({ ...status, error: { code: 'CLUSTER_UNREACHABLE', message: 'timeout' } }, 'kind');
+    expect(failed).not.toContain('Injection on in');
+    expect(failed).not.toContain('Sample apps');
   });
 
   it('maps how an operation ended to an exit code: 0, 6 with the error, 7, 130 when this process cancelled it', () => {

@@ -3,7 +3,8 @@
  * (test/fixtures/plugins/mesh-fixture, loaded through MESHERY_PLUGINS_DIR) whose actions go
  * through the server's Kubernetes engine to kube-sim. One flow, in order: install, status, sample
  * app, injection, uninstall; then someone else's installation, a failing install and a cancelled
- * one. Screenshots go to apps/web/test-artifacts/ (or MESHERY_WEB_SCREENSHOTS) as web-mesh-*.png.
+ * one; last, removing the cluster Meshery still manages objects on. Screenshots go to
+ * apps/web/test-artifacts/ (or MESHERY_WEB_SCREENSHOTS) as web-mesh-*.png.
  */
 import { startKubeSim, type KubeSim } from '@meshery/kube-sim';
 import { existsSync } from 'node:fs';
@@ -191,8 +192,17 @@ describe('mesh pages in chromium against the real server, a fixture mesh plugin 
     await status.getByText('healthy', { exact: true }).waitFor();
   });
 
-  it('deploys a sample app into a namespace whose name is checked first', async () => {
+  /** The row of the deployed sample app in a namespace, on the status page. */
+  const deployedApp = (namespace: string) =>
+    page
+      .getByRole('region', { name: 'Sample apps' })
+      .getByRole('table', { name: 'Deployed sample apps' })
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: namespace, exact: true }) });
+
+  it('deploys a sample app into a namespace whose name is checked first; the card lists it, ready', async () => {
     const samples = page.getByRole('region', { name: 'Sample apps' });
+    await samples.getByText('None: Meshery has not deployed a Fixture Mesh sample app on sim.', { exact: true }).waitFor();
     const namespace = samples.getByLabel('Namespace');
     expect(await namespace.inputValue()).toBe('hello');
     await namespace.fill('Demo_NS');
@@ -207,10 +217,17 @@ describe('mesh pages in chromium against the real server, a fixture mesh plugin 
     await drawer().getByRole('log').getByText('Deployment demo/hello', { exact: true }).first().waitFor();
     await closeDrawer();
     expect(sim.store.get('apps', 'deployments', 'demo', 'hello')).toBeDefined();
+
+    // The live status names what Meshery deployed: app, namespace, ready.
+    const row = deployedApp('demo');
+    await row.getByText('ready', { exact: true }).waitFor();
+    expect(await row.getByRole('rowheader').textContent()).toBe('Hello hello');
+    expect(await samples.getByRole('table', { name: 'Deployed sample apps' }).locator('tbody tr').count()).toBe(1);
   });
 
-  it('turns sidecar injection on and off for the namespace; the label follows in the cluster', async () => {
+  it('turns sidecar injection on for the namespace, lists it, and turns it off from the list; the label follows in the cluster', async () => {
     const injection = page.getByRole('region', { name: 'Sidecar injection' });
+    await injection.getByText('No namespace on sim: new pods get no Fixture Mesh sidecar.', { exact: true }).waitFor();
     await injection.getByLabel('Namespace').fill('demo');
     const toggle = injection.getByRole('switch', { name: 'Injection' });
     expect(await toggle.getAttribute('aria-checked')).toBe('true');
@@ -220,27 +237,76 @@ describe('mesh pages in chromium against the real server, a fixture mesh plugin 
     await shot('injection-enabled');
     await closeDrawer();
     expect(namespaceLabels()['fixture.meshery.io/inject']).toBe('enabled');
+
+    // The live status lists the namespace, next to the sample app deployed there.
+    const on = injection.getByRole('list', { name: 'Namespaces with injection on' });
+    await on.getByText('demo', { exact: true }).waitFor();
+    expect(await on.locator('li').count()).toBe(1);
+    await deployedApp('demo').waitFor();
     await shot('status-page');
 
-    // Space flips the switch from the keyboard.
+    // Space flips the switch from the keyboard, and back.
     await toggle.focus();
     await page.keyboard.press('Space');
     expect(await toggle.getAttribute('aria-checked')).toBe('false');
-    await injection.getByRole('button', { name: 'Disable injection' }).click();
-    await operationIn(drawer(), 'SUCCEEDED').waitFor({ timeout: 20_000 });
+    await injection.getByRole('button', { name: 'Disable injection', exact: true }).waitFor();
+    await page.keyboard.press('Space');
+    expect(await toggle.getAttribute('aria-checked')).toBe('true');
+
+    // Disable in the list turns it off for that namespace.
+    await on.getByRole('button', { name: 'Disable injection for demo', exact: true }).click();
+    const log = drawer();
+    await log.getByRole('heading', { name: 'Disable Fixture Mesh injection for namespace demo' }).waitFor();
+    await operationIn(log, 'SUCCEEDED').waitFor({ timeout: 20_000 });
+    await log.getByText('Label fixture.meshery.io/inject removed from namespace demo').waitFor();
     await closeDrawer();
     expect(namespaceLabels()['fixture.meshery.io/inject']).toBeUndefined();
+    await injection.getByText('No namespace on sim: new pods get no Fixture Mesh sidecar.', { exact: true }).waitFor();
   });
 
-  it('removes the sample app after confirming', async () => {
+  it('lists a sample app whose deployment was cut short as not ready; Remove in the list takes it away', async () => {
     const samples = page.getByRole('region', { name: 'Sample apps' });
-    await samples.getByRole('button', { name: 'Remove', exact: true }).click();
-    await samples.getByRole('button', { name: 'Remove Hello from demo' }).click();
+    sim.setReadyDelay(60_000);
+    try {
+      await samples.getByLabel('Namespace').fill('slow');
+      await samples.getByRole('button', { name: 'Deploy Hello' }).click();
+      const log = drawer();
+      await log.locator('.event[data-type="waiting"]').first().waitFor({ timeout: 10_000 });
+      await log.getByRole('button', { name: 'Cancel', exact: true }).click();
+      await operationIn(log, 'CANCELLED').waitFor({ timeout: 10_000 });
+      await closeDrawer();
+    } finally {
+      sim.setReadyDelay(50);
+    }
+    const row = deployedApp('slow');
+    await row.getByText('not ready', { exact: true }).waitFor();
+    await samples.getByText(/^Not ready: its deployment is under way or was cut short\./).waitFor();
+    // The one deployed before is still ready.
+    await deployedApp('demo').getByText('ready', { exact: true }).waitFor();
+    await shot('sample-app-not-ready');
+
+    await row.getByRole('button', { name: 'Remove', exact: true }).click();
+    await row.getByRole('button', { name: 'Remove Hello from slow' }).click();
+    const log = drawer();
+    await log.getByRole('heading', { name: /slow/ }).waitFor();
+    await operationIn(log, 'SUCCEEDED').waitFor({ timeout: 20_000 });
+    await closeDrawer();
+    await row.waitFor({ state: 'detached' });
+    expect(sim.store.get('apps', 'deployments', 'slow', 'hello')).toBeUndefined();
+    await expect.poll(() => sim.store.get('', 'namespaces', '', 'slow')).toBeUndefined();
+  });
+
+  it('removes the sample app from the list after confirming', async () => {
+    const samples = page.getByRole('region', { name: 'Sample apps' });
+    const row = deployedApp('demo');
+    await row.getByRole('button', { name: 'Remove', exact: true }).click();
+    await row.getByRole('button', { name: 'Remove Hello from demo' }).click();
     await operationIn(drawer(), 'SUCCEEDED').waitFor({ timeout: 20_000 });
     await closeDrawer();
     expect(sim.store.get('apps', 'deployments', 'demo', 'hello')).toBeUndefined();
     // The deployment created the namespace, so the removal took it too.
     await expect.poll(() => sim.store.get('', 'namespaces', '', 'demo')).toBeUndefined();
+    await samples.getByText('None: Meshery has not deployed a Fixture Mesh sample app on sim.', { exact: true }).waitFor();
   });
 
   it('uninstalls after a confirmation that names what goes, then detects the mesh as not installed', async () => {
@@ -385,6 +451,39 @@ describe('mesh pages in chromium against the real server, a fixture mesh plugin 
     await meshes.getByRole('link', { name: 'Meshes on sim' }).click();
     await heading('Meshes').waitFor();
     expect(new URL(page.url()).searchParams.get('cluster')).toBe(contextId);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('refuses to remove a cluster Meshery still manages objects on, and removes it anyway after a confirmation that they stay', async () => {
+    const connections = async () => (await graphql<{ clusterConnections: { id: string }[] }>(server.url, 'query { clusterConnections { id } }')).clusterConnections;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clusters' }).click();
+    await heading('Clusters').waitFor();
+    const connected = page.getByRole('region', { name: 'Connected clusters' });
+    // The installation cancelled above left Meshery's objects (and its inventory) on sim.
+    await connected.getByRole('button', { name: 'Remove', exact: true }).click();
+    await connected.getByRole('button', { name: 'Remove sim' }).click();
+    const refusal = connected.getByRole('alert');
+    await refusal.getByText('PRECONDITION_FAILED', { exact: true }).waitFor();
+    expect(await refusal.textContent()).toMatch(/Meshery still manages \d+ object\(s\) on this cluster/);
+    expect(await connections()).toHaveLength(1);
+
+    await refusal.getByRole('button', { name: 'Remove anyway' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Remove sim anyway?' });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toMatch(/Removing the connection anyway makes Meshery forget them: the objects stay in the cluster/);
+    // The safe choice has the focus, and keeps the connection.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep the connection');
+    await shot('cluster-remove-anyway');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await connections()).toHaveLength(1);
+
+    await refusal.getByRole('button', { name: 'Remove anyway' }).click();
+    await dialog.getByRole('button', { name: 'Remove anyway' }).click();
+    await connected.getByText('No cluster connected yet').waitFor();
+    expect(await connections()).toEqual([]);
+    // Meshery forgot them; the objects are still in the cluster.
+    expect(sim.store.get('apps', 'deployments', 'fixture-system', 'fixture-control-plane')).toBeDefined();
     expect(pageErrors).toEqual([]);
   });
 });

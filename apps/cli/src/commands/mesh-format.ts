@@ -32,7 +32,28 @@ export function statusHeadline(status: MeshStatus, cluster: string): string {
   return `${status.mesh} on cluster ${cluster}: installed${where ? ` (${where})` : ''}${who ? `, managed by ${who}` : ''}, ${status.healthy ? 'healthy' : 'NOT healthy'}`;
 }
 
-/** A status as text: the headline, then each check (✔/✖, component, message, and the remediation of failed ones). */
+/**
+ * Where injection is on and which sample apps Meshery deployed: "Injection on in: a, b" (or none),
+ * then the sample apps (app, namespace, ready or not ready), or "Sample apps: none".
+ */
+export function meshUsageView(status: MeshStatus): string {
+  const parts = [`Injection on in: ${status.injectionNamespaces.length > 0 ? status.injectionNamespaces.join(', ') : 'none'}`];
+  if (status.sampleApps.length === 0) {
+    parts.push('Sample apps: none');
+  } else {
+    parts.push('Sample apps:', table(['app', 'namespace', 'state'], status.sampleApps.map((a) => [a.app, a.namespace, a.ready ? 'ready' : 'not ready'])));
+    if (status.sampleApps.some((a) => !a.ready)) {
+      parts.push('  not ready: its deployment is under way or was cut short (deploy it again to finish it, or remove it)');
+    }
+  }
+  return parts.join('\n');
+}
+
+/**
+ * A status as text: the headline, then each check (✔/✖, component, message, and the remediation
+ * of failed ones), then where injection is on and the sample apps Meshery deployed (left out when
+ * the checks could not run, as nothing could be read then).
+ */
 export function statusView(status: MeshStatus, cluster: string): string {
   const parts = [statusHeadline(status, cluster)];
   if (status.error) {
@@ -52,6 +73,7 @@ export function statusView(status: MeshStatus, cluster: string): string {
       ),
     );
   }
+  if (!status.error) parts.push(meshUsageView(status));
   return parts.join('\n');
 }
 

@@ -97,7 +97,7 @@ async function startOperation<K extends string>(client: ApiClient, field: K, mut
 
 function statusCommand(): Command {
   return new Command('status')
-    .description("a mesh's health on a cluster, check by check; exits 5 when it is not installed or not healthy")
+    .description("a mesh's health on a cluster, check by check, then where its sidecar injection is on and the sample apps Meshery deployed; exits 5 when it is not installed or not healthy")
     .argument('<mesh>', 'mesh id, e.g. istio')
     .requiredOption('--cluster <id|name>', CLUSTER_HELP)
     .option('-w, --watch', 'keep printing the status whenever it changes, until Ctrl-C (exits 130)')

@@ -341,9 +341,13 @@ export const ADD_CLUSTER: TypedDocumentNode<
   }
 `;
 
-export const REMOVE_CLUSTER: TypedDocumentNode<{ removeClusterConnection: boolean }, { id: string }> = gql`
-  mutation RemoveClusterConnection($id: ID!) {
-    removeClusterConnection(id: $id)
+/**
+ * Refused (PRECONDITION_FAILED) while Meshery manages objects on the cluster, unless `force`: then
+ * Meshery forgets them and they stay in the cluster.
+ */
+export const REMOVE_CLUSTER: TypedDocumentNode<{ removeClusterConnection: boolean }, { id: string; force?: boolean }> = gql`
+  mutation RemoveClusterConnection($id: ID!, $force: Boolean = false) {
+    removeClusterConnection(id: $id, force: $force)
   }
 `;
 
@@ -561,6 +565,12 @@ const MESH_STATUS_FIELDS = gql`
       healthy
       message
       remediation
+    }
+    injectionNamespaces
+    sampleApps {
+      app
+      namespace
+      ready
     }
     checkedAt
     error {

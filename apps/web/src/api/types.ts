@@ -283,6 +283,14 @@ export interface MeshHealthCheck {
   remediation?: string | null;
 }
 
+/** A sample app Meshery deployed with a mesh's plugin. */
+export interface DeployedSampleApp {
+  app: string;
+  namespace: string;
+  /** False while its deployment is under way or was cut short (deploying it again finishes it). */
+  ready: boolean;
+}
+
 /** What a mesh's checks found on a cluster. */
 export interface MeshStatus {
   contextId: string;
@@ -294,6 +302,10 @@ export interface MeshStatus {
   managedByMeshery?: boolean | null;
   healthy: boolean;
   checks: MeshHealthCheck[];
+  /** Namespaces whose new pods get this mesh's sidecar (empty when the checks could not run). */
+  injectionNamespaces: string[];
+  /** Sample apps Meshery deployed with this mesh's plugin (empty when the checks could not run). */
+  sampleApps: DeployedSampleApp[];
   checkedAt: string;
   /** Why the checks could not run. */
   error?: ErrorInfo | null;

@@ -11,6 +11,7 @@ import {
   Button,
   Card,
   ConfirmButton,
+  Dialog,
   EmptyState,
   ErrorView,
   Field,
@@ -48,12 +49,51 @@ function ClusterTestResult({ info }: { info: ClusterInfo }) {
   );
 }
 
+/**
+ * Asks before removing a connection Meshery still manages objects on: the objects stay in the
+ * cluster and Meshery forgets them. The safe choice (Keep) has the focus.
+ */
+function ForceRemoveDialog({ cluster, refusal, onClose }: { cluster: ClusterConnection; refusal: ErrorDetails; onClose: () => void }) {
+  const [remove, removing] = useMutation(REMOVE_CLUSTER, { refetchQueries: [CLUSTERS] });
+  const confirm = () => void remove({ variables: { id: cluster.id, force: true } }).then(onClose, () => undefined);
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      title={`Remove ${cluster.name} anyway?`}
+      footer={
+        <>
+          <Button onClick={onClose} data-autofocus>
+            Keep the connection
+          </Button>
+          <Button variant="danger" busy={removing.loading} onClick={confirm}>
+            Remove anyway
+          </Button>
+        </>
+      }
+    >
+      <p>{refusal.message.replace(/\.?$/, '.')}</p>
+      <p>
+        Removing the connection anyway makes Meshery forget them: <strong>the objects stay in the cluster</strong> — meshes, sample apps
+        and applied manifests keep running — and Meshery can no longer uninstall or remove them. Delete them with kubectl if they are not
+        needed.
+      </p>
+      <p className="muted small">To have Meshery remove them instead, keep the connection, uninstall its meshes and remove its sample apps, then remove it.</p>
+      {removing.error ? <ErrorView title="The connection was not removed" details={errorDetails(removing.error)} /> : null}
+    </Dialog>
+  );
+}
+
 function ClusterRow({ cluster }: { cluster: ClusterConnection }) {
   const client = useApolloClient();
   const [testing, setTesting] = useState(false);
   const [info, setInfo] = useState<ClusterInfo | null>(null);
   const [testError, setTestError] = useState<ErrorDetails | null>(null);
   const [remove, removing] = useMutation(REMOVE_CLUSTER, { refetchQueries: [CLUSTERS] });
+  const [forcing, setForcing] = useState(false);
+  const removeError = removing.error ? errorDetails(removing.error) : null;
+  // Refused because Meshery still manages objects there: removing anyway leaves them in the cluster.
+  const stillManaged = removeError?.code === 'PRECONDITION_FAILED';
 
   const test = async () => {
     setTesting(true);
@@ -100,7 +140,19 @@ function ClusterRow({ cluster }: { cluster: ClusterConnection }) {
           <td colSpan={6} aria-live="polite">
             {info ? <ClusterTestResult info={info} /> : null}
             {testError ? <ErrorView details={testError} /> : null}
-            {removing.error ? <ErrorView details={errorDetails(removing.error)} /> : null}
+            {removeError ? (
+              <ErrorView
+                details={removeError}
+                actions={
+                  stillManaged ? (
+                    <Button size="sm" variant="danger" onClick={() => setForcing(true)} aria-haspopup="dialog">
+                      Remove anyway
+                    </Button>
+                  ) : null
+                }
+              />
+            ) : null}
+            {forcing && removeError ? <ForceRemoveDialog cluster={cluster} refusal={removeError} onClose={() => setForcing(false)} /> : null}
           </td>
         </tr>
       ) : null}

@@ -20,37 +20,30 @@ import { QueryState } from '../ui/QueryState.tsx';
 /** The newer of two statuses (a live one and one checked on request). */
 const newer = (a: MeshStatus | null, b: MeshStatus | null) => (!a ? b : !b ? a : a.checkedAt >= b.checkedAt ? a : b);
 
-function MeshStatusCard({
-  mesh,
-  contextId,
-  clusterName,
-  onOperation,
-}: {
-  mesh: Mesh;
-  contextId: string;
-  clusterName: string;
-  onOperation: (id: string) => void;
-}) {
+/**
+ * A mesh's status on a cluster: live from meshStatusChanged, or the result of "Check now" when
+ * that is newer. The status card, the sample apps and the injection cards all show this one.
+ */
+function useMeshStatus(contextId: string, mesh: string) {
   const client = useApolloClient();
   const [live, setLive] = useState<MeshStatus | null>(null);
   const [checked, setChecked] = useState<MeshStatus | null>(null);
   const [checking, setChecking] = useState(false);
   const [checkError, setCheckError] = useState<ErrorDetails | null>(null);
   const subscription = useSubscription(MESH_STATUS_CHANGED, {
-    variables: { contextId, mesh: mesh.mesh },
+    variables: { contextId, mesh },
     // Its first event is the current status: never join another subscriber's stream midway.
     context: { queryDeduplication: false },
     onData: ({ data }) => {
       if (data.data) setLive(data.data.meshStatusChanged);
     },
   });
-  const status = newer(live, checked);
 
   const checkNow = async () => {
     setChecking(true);
     setCheckError(null);
     try {
-      const { data } = await client.query({ query: MESH_STATUS, variables: { contextId, mesh: mesh.mesh }, fetchPolicy: 'network-only' });
+      const { data } = await client.query({ query: MESH_STATUS, variables: { contextId, mesh }, fetchPolicy: 'network-only' });
       if (data) setChecked(data.meshStatus);
     } catch (error) {
       setCheckError(errorDetails(error));
@@ -58,6 +51,26 @@ function MeshStatusCard({
       setChecking(false);
     }
   };
+
+  return { status: newer(live, checked), subscription, checking, checkError, checkNow };
+}
+
+type MeshStatusState = ReturnType<typeof useMeshStatus>;
+
+function MeshStatusCard({
+  mesh,
+  contextId,
+  clusterName,
+  onOperation,
+  state,
+}: {
+  mesh: Mesh;
+  contextId: string;
+  clusterName: string;
+  onOperation: (id: string) => void;
+  state: MeshStatusState;
+}) {
+  const { status, subscription, checking, checkError, checkNow } = state;
 
   return (
     <Card
@@ -127,6 +140,24 @@ function MeshStatusCard({
   );
 }
 
+/** Everything about one mesh on one cluster, from one live status. */
+function MeshOnCluster({ mesh, contextId, clusterName, onOperation }: { mesh: Mesh; contextId: string; clusterName: string; onOperation: (id: string) => void }) {
+  const state = useMeshStatus(contextId, mesh.mesh);
+  return (
+    <>
+      <MeshStatusCard mesh={mesh} contextId={contextId} clusterName={clusterName} onOperation={onOperation} state={state} />
+      <div className="grid grid-2">
+        {mesh.operations.includes('sample-apps') ? (
+          <SampleAppsCard mesh={mesh} contextId={contextId} clusterName={clusterName} status={state.status} onOperation={onOperation} />
+        ) : null}
+        {mesh.operations.includes('injection') ? (
+          <InjectionCard mesh={mesh} contextId={contextId} clusterName={clusterName} status={state.status} onOperation={onOperation} />
+        ) : null}
+      </div>
+    </>
+  );
+}
+
 export default function MeshPage() {
   const { mesh: meshId = '' } = useParams();
   const { data, loading, error, refetch } = useQuery(MESHES);
@@ -169,11 +200,7 @@ export default function MeshPage() {
       ) : null}
       {mesh && clusterId && cluster ? (
         <div key={`${clusterId}|${mesh.mesh}`}>
-          <MeshStatusCard mesh={mesh} contextId={clusterId} clusterName={cluster.name} onOperation={openOperation} />
-          <div className="grid grid-2">
-            {mesh.operations.includes('sample-apps') ? <SampleAppsCard mesh={mesh} contextId={clusterId} onOperation={openOperation} /> : null}
-            {mesh.operations.includes('injection') ? <InjectionCard mesh={mesh} contextId={clusterId} onOperation={openOperation} /> : null}
-          </div>
+          <MeshOnCluster mesh={mesh} contextId={clusterId} clusterName={cluster.name} onOperation={openOperation} />
           <OperationDrawer id={operationId} onClose={closeOperation} />
         </div>
       ) : null}

@@ -159,17 +159,22 @@ export function Alert({
   );
 }
 
-/** An API error: its message, code, probable cause and remediation, and a way to try again. */
-export function ErrorView({ details, onRetry, title }: { details: ErrorDetails; onRetry?: () => void; title?: string }) {
+/** An API error: its message, code, probable cause and remediation, a way to try again, and other ways out (`actions`). */
+export function ErrorView({ details, onRetry, title, actions }: { details: ErrorDetails; onRetry?: () => void; title?: string; actions?: ReactNode }) {
   return (
     <Alert
       tone="error"
       title={title ?? details.message}
       actions={
-        onRetry ? (
-          <Button size="sm" onClick={onRetry}>
-            Try again
-          </Button>
+        onRetry || actions ? (
+          <>
+            {onRetry ? (
+              <Button size="sm" onClick={onRetry}>
+                Try again
+              </Button>
+            ) : null}
+            {actions}
+          </>
         ) : null
       }
     >
