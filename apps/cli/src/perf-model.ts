@@ -62,7 +62,14 @@ export interface PerformanceResult {
   statusCodes: { key: string; count: number }[];
   errorsByType: { key: string; count: number }[];
   spec?: LoadTestSpec | null;
-  openLoop?: { targetRate: number; achievedRate: number; scheduledSends: number; lateSends: number; lateThresholdMs: number } | null;
+  openLoop?: {
+    targetRate: number;
+    achievedRate: number;
+    scheduledSends: number;
+    lateSends: number;
+    lateThresholdMs: number;
+    generatorDelay?: { p99Ms: number; maxMs: number } | null;
+  } | null;
   environment: Record<string, string | number | null>;
   failure?: ErrorInfo | null;
   smpJsonUrl: string;
@@ -106,7 +113,7 @@ export const RESULT_FIELDS = `
   statusCodes { key count }
   errorsByType { key count }
   spec { ${SPEC} }
-  openLoop { targetRate achievedRate scheduledSends lateSends lateThresholdMs }
+  openLoop { targetRate achievedRate scheduledSends lateSends lateThresholdMs generatorDelay { p99Ms maxMs } }
   environment { loadGenerator loadGeneratorVersion pluginId pluginVersion serverVersion hostname platform nodeVersion cpus }
   failure { code message probableCause remediation }
   smpJsonUrl smpYamlUrl`;

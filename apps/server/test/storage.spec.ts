@@ -183,7 +183,7 @@ for (const database of databases) {
       const runId = run.runPerformanceTest.id;
       let stored: any;
       for (let i = 0; i < 60; i++) {
-        stored = (await gqlData(url, `query R($id: ID!) { performanceResult(id: $id) { status requests profileId loadModel labels { key value } spec { method rate } openLoop { targetRate achievedRate scheduledSends lateThresholdMs serviceTime { p50Ms } serviceTimeHistogram { data } } } }`, { id: runId })).performanceResult;
+        stored = (await gqlData(url, `query R($id: ID!) { performanceResult(id: $id) { status requests profileId loadModel labels { key value } spec { method rate } openLoop { targetRate achievedRate scheduledSends lateThresholdMs serviceTime { p50Ms } serviceTimeHistogram { data } generatorDelay { p99Ms maxMs } } } }`, { id: runId })).performanceResult;
         if (stored.status !== 'RUNNING') break;
         await new Promise((r) => setTimeout(r, 250));
       }
@@ -196,6 +196,9 @@ for (const database of databases) {
       expect(stored.openLoop.scheduledSends).toBeGreaterThanOrEqual(45);
       expect(stored.openLoop.serviceTime.p50Ms).toBeGreaterThan(0);
       expect(stored.openLoop.serviceTimeHistogram.data.length).toBeGreaterThan(10);
+      // The generator's own lateness is kept with the result (read back from the database).
+      expect(stored.openLoop.generatorDelay.maxMs).toBeGreaterThanOrEqual(stored.openLoop.generatorDelay.p99Ms);
+      expect(stored.openLoop.generatorDelay.p99Ms).toBeGreaterThanOrEqual(0);
       expect(target.requests.lastBody).toBe('{"item":1}');
       expect(target.requests.lastHeaders?.['x-test']).toBe('yes');
       expect(target.requests.lastHeaders?.['content-type']).toBe('application/json');

@@ -220,6 +220,11 @@ describe('web console in chromium against the real server', () => {
     expect(await waitForRun(server.url, ids.second)).toBe('COMPLETED');
     expect(await waitForRun(server.url, ids.openLoop)).toBe('COMPLETED');
 
+    // An open-loop result shows how the schedule was kept, and how long the generator was held up.
+    await open(`/performance/results/${ids.openLoop}`);
+    await page.getByText('Late sends').waitFor();
+    await page.getByText('Generator held up').waitFor();
+
     await open('/performance/results');
     await heading('Performance').waitFor();
     const table = page.getByTestId('results-table');

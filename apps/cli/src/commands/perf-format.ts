@@ -38,6 +38,10 @@ export function resultSummary(result: PerformanceResult): string {
       'open loop',
       `target ${num(result.openLoop.targetRate, 1)} req/s, sent ${num(result.openLoop.achievedRate, 1)} req/s, ${result.openLoop.lateSends} of ${result.openLoop.scheduledSends} sends late (> ${result.openLoop.lateThresholdMs} ms)`,
     ]);
+    const delay = result.openLoop.generatorDelay;
+    if (delay) {
+      rows.push(['generator held up', `at most ${num(delay.maxMs, 1)} ms (p99 ${num(delay.p99Ms, 1)} ms): responses arriving meanwhile were recorded late by up to that much`]);
+    }
   }
   if (result.failure) {
     rows.push(['failure', `${result.failure.code}: ${result.failure.message}`]);

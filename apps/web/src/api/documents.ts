@@ -146,6 +146,10 @@ const RESULT_DETAILS = gql`
         p99Ms
         maxMs
       }
+      generatorDelay {
+        p99Ms
+        maxMs
+      }
       serviceTime {
         ...LatencyFields
       }

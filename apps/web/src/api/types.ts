@@ -104,6 +104,8 @@ export interface OpenLoopStats {
   lateSends: number;
   lateThresholdMs: number;
   lateness: { meanMs: number; p50Ms: number; p99Ms: number; maxMs: number };
+  /** How long the generator's own thread was held up (GC, a busy CPU); absent in older results. */
+  generatorDelay?: { p99Ms: number; maxMs: number } | null;
   serviceTime?: LatencySummary | null;
   serviceTimeHistogram: LatencyHistogram;
 }

@@ -125,6 +125,15 @@ function OpenLoopCard({ result }: { result: PerformanceResult }) {
           { label: 'Late sends', value: formatNumber(ol.lateSends), hint: `${formatPercent(latePercent)} later than ${formatMs(ol.lateThresholdMs)}` },
           { label: 'Lateness p50', value: formatMs(ol.lateness.p50Ms) },
           { label: 'Lateness p99', value: formatMs(ol.lateness.p99Ms), hint: `max ${formatMs(ol.lateness.maxMs)}` },
+          ...(ol.generatorDelay
+            ? [
+                {
+                  label: 'Generator held up',
+                  value: formatMs(ol.generatorDelay.maxMs),
+                  hint: `at most; p99 ${formatMs(ol.generatorDelay.p99Ms)}. Responses arriving meanwhile were recorded late by up to this much`,
+                },
+              ]
+            : []),
         ]}
       />
       <h3 className="card-title" style={{ marginTop: '1rem' }}>
