@@ -3,12 +3,12 @@ import type { KubeSim } from '@meshery/kube-sim';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+export { clusterObjects, serveDirectory } from '@meshery/plugin-testing';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { istioPlatformOf, releaseArchive, type IstioPlatform } from '../src/istio-releases.js';
@@ -86,45 +86,8 @@ export async function buildIstioMirror(root: string, versions: readonly string[]
   return mirror;
 }
 
-/** A static file server over a directory on 127.0.0.1, as an http mirror. */
-export async function serveDirectory(dir: string): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
-  const requests: string[] = [];
-  const server = http.createServer(async (req, res) => {
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
-    requests.push(pathname);
-    const file = path.join(dir, ...pathname.split('/').filter((part) => part && part !== '..'));
-    try {
-      if (!(await stat(file)).isFile()) throw new Error('not a file');
-      res.writeHead(200, { 'content-type': 'application/octet-stream' });
-      createReadStream(file).pipe(res);
-    } catch {
-      res.writeHead(404).end('not found');
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 export async function tempDir(prefix: string): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), prefix));
-}
-
-/** Every stored object as `<resource key> <namespace>/<name>`, Events left out. */
-export function clusterObjects(sim: KubeSim): string[] {
-  return sim.store
-    .list()
-    .filter((ref) => !ref.key.endsWith('/events'))
-    .map((ref) => `${ref.key} ${ref.namespace}/${ref.name}`)
-    .sort();
 }
 
 /**

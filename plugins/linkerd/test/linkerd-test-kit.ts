@@ -2,13 +2,14 @@ import type { KubeSim } from '@meshery/kube-sim';
 import type { MeshOperationEvent } from '@meshery/plugin-api';
 import * as x509 from '@peculiar/x509';
 import { createHash, randomBytes, type webcrypto } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+export { clusterObjects, serveDirectory } from '@meshery/plugin-testing';
 import { parseAllDocuments } from 'yaml';
 import { SAMPLE_APPS } from '../src/linkerd-sample-apps.js';
 import { cliUrl } from '../src/linkerd-versions.js';
@@ -87,40 +88,6 @@ export async function buildMirror(versions: readonly string[] = ['stable-2.14.10
     await put(root, app.url, await readFile(path.join(FIXTURES, `${app.name}.yml`)));
   }
   return root;
-}
-
-/** Serves a directory over HTTP on 127.0.0.1 (a mirror given as a URL). */
-export async function serveDirectory(root: string): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
-  const requests: string[] = [];
-  const server = http.createServer(async (req, res) => {
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
-    requests.push(pathname);
-    const file = path.join(root, ...pathname.split('/').filter((p) => p && p !== '..'));
-    try {
-      const info = await stat(file);
-      if (!info.isFile()) throw new Error('not a file');
-      res.writeHead(200, { 'content-length': info.size, 'content-type': 'application/octet-stream' });
-      createReadStream(file).pipe(res);
-    } catch {
-      res.writeHead(404).end('not found');
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** The objects in kube-sim, minus Events, as comparable keys. */
-export function clusterObjects(sim: KubeSim): string[] {
-  return sim.store
-    .list()
-    .filter((r) => !r.key.endsWith('/events'))
-    .map((r) => `${r.key} ${r.namespace}/${r.name}`)
-    .sort();
 }
 
 /** Step summaries of an operation's events. */
