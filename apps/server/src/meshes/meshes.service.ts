@@ -9,7 +9,7 @@ import { forwardingLogger, type Registered } from '@meshery/plugin-host';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { randomUUID } from 'node:crypto';
-import { apiError, invalidInput } from '../graphql/api-error.js';
+import { apiError, fromPluginError, invalidInput } from '../graphql/api-error.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { ClusterConnectionsService } from '../kubernetes/cluster-connections.service.js';
 import type { OperationEntity } from '../operations/entities/operation.entity.js';
@@ -139,7 +139,12 @@ export class MeshesService implements OnModuleDestroy {
   /** The mesh's status; a failed check is a GraphQL error. */
   async status(contextId: string, mesh: string): Promise<MeshStatusModel> {
     const { provider } = await this.target(contextId, mesh, 'status');
-    return this.checkedStatus(contextId, provider);
+    try {
+      return await this.checkedStatus(contextId, provider);
+    } catch (error) {
+      // The plugin's code, cause and remedy reach the client (CLUSTER_UNREACHABLE, TIMEOUT, ...).
+      throw fromPluginError(error);
+    }
   }
 
   /** Every mesh plugin's status on a cluster: which meshes are there, by whom, at which version. */

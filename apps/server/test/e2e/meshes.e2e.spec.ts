@@ -1,4 +1,5 @@
 import { startKubeSim, type KubeSim } from '@meshery/kube-sim';
+import { closedPort } from '@meshery/plugin-testing';
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The Istio plugin's own test fixtures: a fake release archive (istioctl printing a trimmed
@@ -146,6 +147,33 @@ describe('Istio end to end through the server’s GraphQL API', () => {
     const { operations } = await gqlData<{ operations: { total: number } }>(server.url, `{ operations { total } }`);
     expect(operations.total).toBe(0);
   });
+
+  it('says a cluster it cannot reach is unreachable: in status, in detection and as the end of an install', async () => {
+    const port = await closedPort();
+    const kubeconfig = sim.kubeconfig.replace(new URL(sim.url).port, String(port));
+    const { addClusterConnection } = await gqlData<{ addClusterConnection: { id: string } }>(
+      server.url,
+      `mutation A($input: AddClusterConnectionInput!) { addClusterConnection(input: $input) { id } }`,
+      { input: { kubeconfig, name: 'down' } },
+    );
+    const down = addClusterConnection.id;
+    const statusAnswer = await gql(server.url, `query S($c: ID!) { meshStatus(contextId: $c, mesh: "istio") { installed } }`, { c: down });
+    expect(statusAnswer.errors?.[0]?.extensions).toMatchObject({ code: 'CLUSTER_UNREACHABLE' });
+    expect(statusAnswer.errors?.[0]?.extensions?.['remediation']).toBeTruthy();
+
+    const { detectedMeshes } = await gqlData<{ detectedMeshes: { mesh: string; installed: boolean; error: { code: string } | null }[] }>(
+      server.url,
+      `query D($c: ID!) { detectedMeshes(contextId: $c) { mesh installed error { code } } }`,
+      { c: down },
+    );
+    expect(detectedMeshes.length).toBeGreaterThanOrEqual(2);
+    for (const detected of detectedMeshes) expect(detected).toMatchObject({ installed: false, error: { code: 'CLUSTER_UNREACHABLE' } });
+
+    const { last } = await run(`mutation I($input: InstallMeshInput!) { installMesh(input: $input) { id status } }`, { input: { contextId: down, mesh: 'istio' } });
+    expect(last).toMatchObject({ type: 'failed', error: { code: 'CLUSTER_UNREACHABLE' } });
+    expect(last.error!.remediation).toBeTruthy();
+    await gqlData(server.url, `mutation R($id: ID!) { removeClusterConnection(id: $id) }`, { id: down });
+  }, 60_000);
 
   it('ends an install of an unknown version with UNSUPPORTED_VERSION and applies nothing', async () => {
     const before = clusterObjects(sim);
